@@ -1,0 +1,170 @@
+//! Charts with Plotters, drawn to SVG text in memory. Every bar carries its value as text, so
+//! no meaning rests on colour; the alt text and the data table come from the report model.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// The family named in the SVG: it must be a font in `fonts/`, or Typst silently substitutes.
+pub const FONT_FAMILY: &str = "Open Sans";
+
+const WIDTH: u32 = 820;
+const LABEL_W: i32 = 300;
+const BAR_H: i32 = 22;
+const BAR_GAP: i32 = 5;
+const GROUP_GAP: i32 = 16;
+const TOP: i32 = 14;
+const AXIS_H: i32 = 34;
+/// Chart colours: dark enough that white text and the bars' edges stand out (contrast ≥ 4.5:1).
+const EMPHASIS: RGBColor = RGBColor(0x1d, 0x4f, 0x91);
+const OTHER: RGBColor = RGBColor(0x8a, 0x95, 0x9b);
+const INK: RGBColor = RGBColor(0x0b, 0x0c, 0x0c);
+const GRID: RGBColor = RGBColor(0xd0, 0xd4, 0xd6);
+
+/// A horizontal bar chart of percentages, in groups (one group per score, area or value).
+#[derive(Debug, Clone)]
+pub struct BarChart {
+    pub groups: Vec<BarGroup>,
+    /// A vertical reference line with its label, such as the aggregate of all areas.
+    pub reference: Option<(String, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BarGroup {
+    pub label: String,
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bar {
+    /// Text after the bar, such as `Cumbria 76%`.
+    pub label: String,
+    /// Exact percentage; `None` draws no bar (figure not shown as a percentage).
+    pub value: Option<f64>,
+    /// The bar of the report's own area: drawn dark, others light.
+    pub emphasis: bool,
+    /// Lowest and highest of the areas, drawn as a whisker over the bar.
+    pub range: Option<(f64, f64)>,
+}
+
+/// Draws `chart` as SVG text.
+pub fn horizontal_bars(chart: &BarChart) -> String {
+    let wrapped: Vec<Vec<String>> = chart.groups.iter().map(|g| wrap(&g.label, 40)).collect();
+    let mut heights = Vec::new();
+    for (g, lines) in chart.groups.iter().zip(&wrapped) {
+        let bars = g.bars.len().max(1) as i32 * (BAR_H + BAR_GAP) - BAR_GAP;
+        heights.push(bars.max(lines.len() as i32 * 16));
+    }
+    let body: i32 = heights.iter().sum::<i32>() + GROUP_GAP * (chart.groups.len().saturating_sub(1) as i32);
+    let height = (TOP + body + AXIS_H + if chart.reference.is_some() { 18 } else { 0 }) as u32;
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        draw(&root, chart, &wrapped, &heights, body).expect("drawing into a string cannot fail");
+        root.present().expect("drawing into a string cannot fail");
+    }
+    svg
+}
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i32], body: i32) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+    root.fill(&WHITE)?;
+    let x0 = LABEL_W + 10;
+    let x1 = WIDTH as i32 - 150;
+    let x = |v: f64| x0 + ((x1 - x0) as f64 * v.clamp(0.0, 100.0) / 100.0).round() as i32;
+    let font = |size: i32| (FONT_FAMILY, size).into_font().color(&INK);
+    let axis_y = TOP + body + 6;
+
+    // Grid and axis.
+    for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        let gx = x(tick);
+        root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;
+        root.draw(&Text::new(format!("{tick:.0}%"), (gx, axis_y + 4), font(12).pos(Pos::new(HPos::Center, VPos::Top))))?;
+    }
+
+    let mut y = TOP;
+    for ((group, lines), h) in chart.groups.iter().zip(wrapped).zip(heights) {
+        let block = group.bars.len().max(1) as i32 * (BAR_H + BAR_GAP) - BAR_GAP;
+        let label_top = y + (block - lines.len() as i32 * 16) / 2;
+        for (i, line) in lines.iter().enumerate() {
+            root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 8 + i as i32 * 16), font(13).pos(Pos::new(HPos::Right, VPos::Center))))?;
+        }
+        for (i, bar) in group.bars.iter().enumerate() {
+            let by = y + i as i32 * (BAR_H + BAR_GAP);
+            let mut end = x0;
+            if let Some(v) = bar.value {
+                end = x(v);
+                let colour = if bar.emphasis { EMPHASIS } else { OTHER };
+                root.draw(&Rectangle::new([(x0, by), (end.max(x0 + 1), by + BAR_H)], colour.filled()))?;
+            }
+            if let Some((lo, hi)) = bar.range {
+                let my = by + BAR_H / 2;
+                let style = INK.stroke_width(2);
+                root.draw(&PathElement::new(vec![(x(lo), my), (x(hi), my)], style))?;
+                root.draw(&PathElement::new(vec![(x(lo), by + 4), (x(lo), by + BAR_H - 4)], style))?;
+                root.draw(&PathElement::new(vec![(x(hi), by + 4), (x(hi), by + BAR_H - 4)], style))?;
+                end = end.max(x(hi));
+            }
+            root.draw(&Text::new(bar.label.clone(), (end + 6, by + BAR_H / 2), font(13).pos(Pos::new(HPos::Left, VPos::Center))))?;
+        }
+        y += h + GROUP_GAP;
+    }
+
+    if let Some((label, v)) = &chart.reference {
+        let rx = x(*v);
+        root.draw(&PathElement::new(vec![(rx, TOP - 6), (rx, axis_y)], INK.stroke_width(2)))?;
+        root.draw(&Text::new(label.clone(), (rx, axis_y + 22), font(12).pos(Pos::new(HPos::Center, VPos::Top))))?;
+    }
+    Ok(())
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_names_the_report_font_and_every_label() {
+        let chart = BarChart {
+            groups: vec![BarGroup {
+                label: "Risk of harm to others".into(),
+                bars: vec![
+                    Bar { label: "Ynys Môn 76%".into(), value: Some(76.0), emphasis: true, range: None },
+                    Bar { label: "All areas 77%".into(), value: Some(77.2), emphasis: false, range: Some((70.0, 84.0)) },
+                ],
+            }],
+            reference: None,
+        };
+        let svg = horizontal_bars(&chart);
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("Open Sans"));
+        assert!(svg.contains("Ynys Môn 76%"));
+        assert!(svg.contains("All areas 77%"));
+        assert_eq!(svg, horizontal_bars(&chart), "charts are deterministic");
+    }
+
+    #[test]
+    fn wraps_long_labels() {
+        assert_eq!(wrap("Achieving and sustaining outcomes of the work", 20), vec!["Achieving and", "sustaining outcomes", "of the work"]);
+        assert_eq!(wrap("", 20), vec![""]);
+    }
+}

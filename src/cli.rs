@@ -1,0 +1,82 @@
+//! Command-line arguments (clap). They become a validated `project::Settings` here and never
+//! reach the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use inspection_reports::project::{Filter, Settings};
+
+/// Everything built, nothing wrong.
+pub const EXIT_OK: u8 = 0;
+/// A data file is wrong (framework, inspection, export): fix the file named in the message.
+pub const EXIT_DATA: u8 = 1;
+/// A report template failed.
+pub const EXIT_TEMPLATE: u8 = 3;
+/// Reading or writing files failed, or a bug.
+pub const EXIT_INTERNAL: u8 = 4;
+
+/// Builds the inspectorate's area inspection reports and aggregate reports as PDF from scored
+/// case exports.
+#[derive(Debug, Parser)]
+#[command(version, about, after_help = "Exit codes: 0 success, 1 data errors, 2 usage, 3 template errors, 4 internal failure.")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build reports into the output folder (every report, or those the filters select).
+    Build(RunArgs),
+    /// Run every stage but writing: report every problem in data and templates.
+    Check(RunArgs),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Project root holding data/, report-templates/, fonts/ and output/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Output folder (default: <root>/output).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Only reports of this framework (for example `cci`).
+    #[arg(long)]
+    framework: Option<String>,
+    /// Only the report of this inspection (its folder name).
+    #[arg(long)]
+    inspection: Option<String>,
+    /// Only the report of this area (its name, any case).
+    #[arg(long)]
+    area: Option<String>,
+    /// Mark every page "DRAFT – not for publication".
+    #[arg(long)]
+    draft: bool,
+    /// Print only the summary line and problems.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl Cli {
+    /// The library settings, and the verb for messages.
+    pub fn settings(&self) -> (Settings, &'static str) {
+        let (args, write, verb) = match &self.command {
+            Command::Build(a) => (a, true, "Building"),
+            Command::Check(a) => (a, false, "Checking"),
+        };
+        let mut s = Settings::for_root(&args.root);
+        if let Some(o) = &args.output {
+            s.output = o.clone();
+        }
+        s.write = write;
+        s.draft = args.draft;
+        s.filter = Filter { framework: args.framework.clone(), inspection: args.inspection.clone(), area: args.area.clone() };
+        (s, verb)
+    }
+
+    pub fn quiet(&self) -> bool {
+        match &self.command {
+            Command::Build(a) | Command::Check(a) => a.quiet,
+        }
+    }
+}

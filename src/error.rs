@@ -1,0 +1,153 @@
+//! Errors that carry their place: the file and, where there is one, the row, column or key.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in an input a problem was found, in the user's terms.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file, relative to the project root where possible.
+    pub file: PathBuf,
+    /// 1-based row as a spreadsheet shows it (the header is row 1).
+    pub row: Option<usize>,
+    /// Column header name.
+    pub column: Option<String>,
+    /// YAML key path, such as `standards[2].key_questions`.
+    pub key: Option<String>,
+}
+
+impl Location {
+    pub fn file(path: impl AsRef<Path>) -> Self {
+        Self { file: path.as_ref().to_path_buf(), ..Self::default() }
+    }
+    pub fn row(mut self, row: usize) -> Self {
+        self.row = Some(row);
+        self
+    }
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(row) = self.row {
+            write!(f, ", row {row}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ", column `{column}`")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ", key `{key}`")?;
+        }
+        Ok(())
+    }
+}
+
+/// What kind of failure, which decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// The data (frameworks, inspections, exports) is wrong: the user fixes a file.
+    Data,
+    /// A report template failed to compile.
+    Template,
+    /// Reading or writing files, or a bug.
+    Internal,
+}
+
+/// One problem found in the inputs or while building, with its place and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: Kind,
+    pub location: Location,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub fn data(location: Location, message: impl Into<String>) -> Self {
+        Self { kind: Kind::Data, location, message: message.into(), hint: None }
+    }
+    pub fn template(location: Location, message: impl Into<String>) -> Self {
+        Self { kind: Kind::Template, location, message: message.into(), hint: None }
+    }
+    pub fn internal(location: Location, message: impl Into<String>) -> Self {
+        Self { kind: Kind::Internal, location, message: message.into(), hint: None }
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    /// An I/O failure on `path`, named.
+    pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
+        Self::internal(Location::file(path), format!("could not {action}: {err}"))
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problem {}
+
+/// Several problems at once: `check` reports every one, not only the first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn push(&mut self, problem: Problem) {
+        self.0.push(problem);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn extend(&mut self, other: Problems) {
+        self.0.extend(other.0);
+    }
+    /// `Ok(value)` when nothing was found, else every problem.
+    pub fn into_result<T>(self, value: T) -> Result<T, Problems> {
+        if self.0.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+impl From<Problem> for Problems {
+    fn from(p: Problem) -> Self {
+        Problems(vec![p])
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "error: {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// Reads a file, naming it in the error.
+pub fn read_to_string(path: &Path) -> Result<String, Problem> {
+    std::fs::read_to_string(path).map_err(|e| Problem::io(path, "read the file", &e))
+}
+
+/// Reads a file as bytes, naming it in the error.
+pub fn read(path: &Path) -> Result<Vec<u8>, Problem> {
+    std::fs::read(path).map_err(|e| Problem::io(path, "read the file", &e))
+}

@@ -1,0 +1,261 @@
+//! Inspection frameworks as data: questions, pooled scores, standards and rating rules.
+//!
+//! A framework is a YAML file (`data/frameworks/<id>.yaml`, format in `docs/data-formats.md`).
+//! Nothing about a programme is code: adding one is adding a file.
+
+pub mod rules;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{self, Location, Problem, Problems};
+
+pub use rules::{Rating, RatingRules};
+
+/// How a framework reports: pooled headline scores (OMI 2, CCI) or rated standards (2018 on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Era {
+    Headline,
+    Standards,
+}
+
+/// One inspection framework, as loaded and validated.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkSpec {
+    /// Short identifier used in inspection files and output paths (`omi2`).
+    pub id: String,
+    /// Full name (`Offender Management Inspection 2`).
+    pub name: String,
+    /// Abbreviation used in running text (`OMI 2`).
+    pub short_name: String,
+    pub era: Era,
+    /// Title of an area report; `{area}` is replaced by the area name.
+    pub report_title: String,
+    /// What an inspected area is called (`Probation Trust`, `Youth Offending Team`).
+    pub unit: String,
+    /// What the people in the cases are called (`offender`, `child or young person`).
+    #[serde(default = "default_person")]
+    pub person: String,
+    /// Name of the column that identifies a case in an export.
+    #[serde(default = "default_case_id")]
+    pub case_id_column: String,
+    pub answers: AnswerWords,
+    #[serde(default)]
+    pub characteristics: Vec<CharacteristicSpec>,
+    pub sections: Vec<SectionSpec>,
+    pub questions: Vec<QuestionSpec>,
+    /// Pooled scores: Yes / (Yes + No) over every answer of their questions in every case.
+    #[serde(default)]
+    pub scores: Vec<ScoreSpec>,
+    #[serde(default)]
+    pub domains: Vec<DomainSpec>,
+    #[serde(default)]
+    pub standards: Vec<StandardSpec>,
+    #[serde(default)]
+    pub ratings: Option<RatingRules>,
+    /// Below this number of relevant cases a figure is shown as a count, not a percentage.
+    pub minimum_relevant_cases: u32,
+    #[serde(default)]
+    pub glossary: Vec<GlossaryEntry>,
+    /// Where the file was read from (set by the loader).
+    #[serde(skip)]
+    pub source: PathBuf,
+}
+
+fn default_person() -> String {
+    "person".into()
+}
+fn default_case_id() -> String {
+    "case_id".into()
+}
+
+/// Which words in an answer cell mean Yes, No and Not applicable (compared without case).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerWords {
+    pub yes: Vec<String>,
+    pub no: Vec<String>,
+    pub not_applicable: Vec<String>,
+}
+
+/// An answer to a question in one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Answer {
+    Yes,
+    No,
+    NotApplicable,
+}
+
+impl AnswerWords {
+    /// Reads an answer cell; `None` when the word is not one of the framework's.
+    pub fn parse(&self, cell: &str) -> Option<Answer> {
+        let cell = cell.trim();
+        let is = |words: &[String]| words.iter().any(|w| w.trim().eq_ignore_ascii_case(cell));
+        if is(&self.yes) {
+            Some(Answer::Yes)
+        } else if is(&self.no) {
+            Some(Answer::No)
+        } else if is(&self.not_applicable) {
+            Some(Answer::NotApplicable)
+        } else {
+            None
+        }
+    }
+    /// Every accepted word, for hints.
+    pub fn all(&self) -> Vec<&str> {
+        self.yes.iter().chain(&self.no).chain(&self.not_applicable).map(|s| s.as_str()).collect()
+    }
+}
+
+/// A case characteristic column (sex, ethnicity, age band, ...) and its allowed values.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CharacteristicSpec {
+    pub column: String,
+    pub label: String,
+    pub values: Vec<String>,
+    /// Whether figures are broken down by this characteristic (diversity analysis).
+    #[serde(default = "yes")]
+    pub breakdown: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionSpec {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionSpec {
+    pub id: String,
+    pub section: String,
+    pub text: String,
+}
+
+/// What a pooled score is in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreKind {
+    /// A headline score (OMI 2 and CCI: three of them).
+    Headline,
+    /// A general criterion (assessment and planning, interventions, outcomes).
+    GeneralCriterion,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreSpec {
+    pub id: String,
+    pub kind: ScoreKind,
+    pub title: String,
+    /// The work the score measures, for sentences such as "Work to <phrase> was done well
+    /// enough 77% of the time".
+    pub phrase: String,
+    pub questions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainSpec {
+    pub id: String,
+    pub title: String,
+}
+
+/// How a standard's rating follows from its key questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StandardRule {
+    /// The lowest key-question percentage, banded.
+    LowestKeyQuestion,
+    /// Rated by inspectors (organisational delivery): the rating comes from the inspection file.
+    Judged,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardSpec {
+    pub id: String,
+    pub title: String,
+    pub domain: String,
+    pub rule: StandardRule,
+    #[serde(default)]
+    pub key_questions: Vec<String>,
+    /// Providers this standard applies to (`NPS`, `CRC`); absent means every provider.
+    #[serde(default)]
+    pub providers: Option<Vec<String>>,
+    /// Whether its rating counts towards the overall rating.
+    #[serde(default = "yes")]
+    pub counts_towards_overall: bool,
+}
+
+impl StandardSpec {
+    /// Whether the standard applies to an inspection of `provider`.
+    pub fn applies_to(&self, provider: &str) -> bool {
+        self.providers.as_ref().is_none_or(|ps| ps.iter().any(|p| p == provider))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub term: String,
+    pub meaning: String,
+}
+
+impl FrameworkSpec {
+    pub fn question(&self, id: &str) -> Option<&QuestionSpec> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+    pub fn section(&self, id: &str) -> Option<&SectionSpec> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+    pub fn headline_scores(&self) -> impl Iterator<Item = &ScoreSpec> {
+        self.scores.iter().filter(|s| s.kind == ScoreKind::Headline)
+    }
+    /// The report title for an area.
+    pub fn title_for(&self, area: &str) -> String {
+        self.report_title.replace("{area}", area)
+    }
+}
+
+/// Reads and validates one framework file.
+pub fn load(path: &Path) -> Result<FrameworkSpec, Problems> {
+    let text = error::read_to_string(path)?;
+    let mut spec: FrameworkSpec = crate::yaml::from_str(&text, path)?;
+    spec.source = path.to_path_buf();
+    validate::validate(&spec).into_result(spec)
+}
+
+/// Every framework under `dir`, keyed by id; problems of all of them at once.
+pub fn load_all(paths: &[PathBuf]) -> (BTreeMap<String, FrameworkSpec>, Problems) {
+    let mut frameworks = BTreeMap::new();
+    let mut problems = Problems::default();
+    for path in paths {
+        match load(path) {
+            Ok(spec) => {
+                if let Some(prev) = frameworks.get(&spec.id) {
+                    let prev: &FrameworkSpec = prev;
+                    problems.push(
+                        Problem::data(Location::file(path).key("id"), format!("framework id `{}` is also used by {}", spec.id, prev.source.display()))
+                            .with_hint("give each framework file its own id"),
+                    );
+                } else {
+                    frameworks.insert(spec.id.clone(), spec);
+                }
+            }
+            Err(p) => problems.extend(p),
+        }
+    }
+    (frameworks, problems)
+}

@@ -1,0 +1,91 @@
+//! Consistency checks of a framework: every reference resolves, bands are sound.
+
+use std::collections::HashSet;
+
+use super::{Era, FrameworkSpec, StandardRule};
+use crate::error::{Location, Problem, Problems};
+
+pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
+    let mut problems = Problems::default();
+    let at = |key: String| Location::file(&spec.source).key(key);
+    let mut err = |key: String, msg: String, hint: &str| problems.push(Problem::data(at(key), msg).with_hint(hint));
+
+    let sections: HashSet<&str> = spec.sections.iter().map(|s| s.id.as_str()).collect();
+    let mut questions = HashSet::new();
+    for (i, q) in spec.questions.iter().enumerate() {
+        if !questions.insert(q.id.as_str()) {
+            err(format!("questions[{i}].id"), format!("question id `{}` appears twice", q.id), "give every question its own id");
+        }
+        if !sections.contains(q.section.as_str()) {
+            err(format!("questions[{i}].section"), format!("question `{}` names unknown section `{}`", q.id, q.section), "add the section under `sections` or correct the id");
+        }
+    }
+    if spec.questions.is_empty() {
+        err("questions".into(), "a framework needs at least one question".into(), "list the questions of the case assessment tool");
+    }
+    for (i, s) in spec.scores.iter().enumerate() {
+        if s.questions.is_empty() {
+            err(format!("scores[{i}].questions"), format!("score `{}` has no questions", s.id), "list the question ids whose answers it pools");
+        }
+        for q in &s.questions {
+            if !questions.contains(q.as_str()) {
+                err(format!("scores[{i}].questions"), format!("score `{}` references unknown question `{q}`", s.id), "add the question under `questions` or correct the id");
+            }
+        }
+    }
+    let domains: HashSet<&str> = spec.domains.iter().map(|d| d.id.as_str()).collect();
+    for (i, st) in spec.standards.iter().enumerate() {
+        if !domains.contains(st.domain.as_str()) {
+            err(format!("standards[{i}].domain"), format!("standard `{}` names unknown domain `{}`", st.id, st.domain), "add the domain under `domains`");
+        }
+        match st.rule {
+            StandardRule::LowestKeyQuestion if st.key_questions.is_empty() => err(
+                format!("standards[{i}].key_questions"),
+                format!("standard `{}` is rated from cases but has no key questions", st.id),
+                "list its key questions, or set `rule: judged` for a standard rated by inspectors",
+            ),
+            _ => {}
+        }
+        for q in &st.key_questions {
+            if !questions.contains(q.as_str()) {
+                err(format!("standards[{i}].key_questions"), format!("standard `{}` references unknown question `{q}`", st.id), "add the question under `questions` or correct the id");
+            }
+        }
+    }
+    if spec.era == Era::Standards && spec.ratings.is_none() {
+        err("ratings".into(), "a framework of rated standards needs `ratings`".into(), "add rating levels and overall bands");
+    }
+    if spec.era == Era::Headline && spec.headline_scores().next().is_none() {
+        err("scores".into(), "a headline framework needs at least one score of kind `headline`".into(), "add the headline scores");
+    }
+    if let Some(r) = &spec.ratings {
+        if r.levels.is_empty() {
+            err("ratings.levels".into(), "no rating levels".into(), "list the ratings from best to worst");
+        }
+        for w in r.levels.windows(2) {
+            if w[0].min_percent <= w[1].min_percent {
+                err("ratings.levels".into(), format!("rating `{}` (from {}%) must have a higher minimum than `{}` (from {}%)", w[0].id, w[0].min_percent, w[1].id, w[1].min_percent), "list levels from best to worst with falling minimums");
+            }
+        }
+        if r.levels.last().is_some_and(|l| l.min_percent > 0.0) {
+            err("ratings.levels".into(), "the lowest rating must start at 0%, or some percentages get no rating".into(), "set `min_percent: 0` on the last level");
+        }
+        let mut bands: Vec<_> = r.overall.iter().collect();
+        bands.sort_by_key(|b| b.min_total);
+        if bands.first().is_some_and(|b| b.min_total != 0) {
+            err("ratings.overall".into(), "overall bands must start at a total of 0".into(), "set `min_total: 0` on the lowest band");
+        }
+        for w in bands.windows(2) {
+            if w[1].min_total != w[0].max_total + 1 {
+                let what = if w[1].min_total <= w[0].max_total { "overlap" } else { "leave a gap" };
+                err("ratings.overall".into(), format!("overall bands {}–{} and {}–{} {what}", w[0].min_total, w[0].max_total, w[1].min_total, w[1].max_total), "each band must start one above the previous band's maximum");
+            }
+        }
+        for b in &r.overall {
+            if r.level(&b.rating).is_none() {
+                err("ratings.overall".into(), format!("band names unknown rating `{}`", b.rating), "use an id from `ratings.levels`");
+            }
+        }
+    }
+    problems
+}

@@ -1,0 +1,176 @@
+//! Case exports into validated case tables, with every problem placed at its row and column.
+//!
+//! Validation happens here, cell by cell, before any figure is computed: Polars sees only
+//! answers that are known to be Yes, No or Not applicable.
+
+mod csv_export;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Location, Problem, Problems};
+use crate::framework::{Answer, FrameworkSpec};
+
+pub use csv_export::read_csv;
+
+/// At most this many cell problems are listed per file; the rest are counted.
+const MAX_CELL_PROBLEMS: usize = 25;
+
+/// The validated cases of one inspection, columns in framework order.
+#[derive(Debug, Clone)]
+pub struct CaseTable {
+    pub source: PathBuf,
+    pub case_ids: Vec<String>,
+    /// One column per framework characteristic, in framework order.
+    pub characteristics: Vec<Vec<String>>,
+    /// One column per framework question, in framework order.
+    pub answers: Vec<Vec<Answer>>,
+    /// Things worth saying that do not stop the build (unknown extra columns).
+    pub warnings: Vec<Problem>,
+}
+
+impl CaseTable {
+    pub fn len(&self) -> usize {
+        self.case_ids.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.case_ids.is_empty()
+    }
+}
+
+/// A grid of text cells as read from a file: the header row and the data rows, each with the
+/// row number the user sees (the header is row 1).
+pub struct RawGrid {
+    pub header: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Reads the export at `path` for `framework`.
+pub fn read_export(path: &Path, framework: &FrameworkSpec) -> Result<CaseTable, Problems> {
+    let grid = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("csv") => read_csv(path)?,
+        _ => {
+            return Err(Problem::data(Location::file(path), "unsupported case export format")
+                .with_hint("export the cases as CSV (UTF-8)")
+                .into())
+        }
+    };
+    validate_grid(path, &grid, framework)
+}
+
+/// Checks a grid against the framework and turns it into a case table.
+pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> Result<CaseTable, Problems> {
+    let mut problems = Problems::default();
+    let mut warnings = Vec::new();
+    let at = || Location::file(path);
+    let find = |name: &str| grid.header.iter().position(|h| h.trim() == name);
+
+    // Columns.
+    let id_col = find(&framework.case_id_column);
+    if id_col.is_none() {
+        problems.push(
+            Problem::data(at().row(1), format!("the case id column `{}` is missing", framework.case_id_column))
+                .with_hint("the first row must hold column names; one of them identifies the case"),
+        );
+    }
+    let question_cols: Vec<Option<usize>> = framework.questions.iter().map(|q| find(&q.id)).collect();
+    for (q, col) in framework.questions.iter().zip(&question_cols) {
+        if col.is_none() {
+            problems.push(
+                Problem::data(at().row(1), format!("question column `{}` of framework `{}` is missing", q.id, framework.id))
+                    .with_hint(format!("add a column `{}` ({}) with an answer for every case", q.id, q.text)),
+            );
+        }
+    }
+    let char_cols: Vec<Option<usize>> = framework.characteristics.iter().map(|c| find(&c.column)).collect();
+    for (c, col) in framework.characteristics.iter().zip(&char_cols) {
+        if col.is_none() {
+            problems.push(
+                Problem::data(at().row(1), format!("characteristic column `{}` is missing", c.column))
+                    .with_hint(format!("add a column `{}` with one of: {}", c.column, c.values.join(", "))),
+            );
+        }
+    }
+    for (i, h) in grid.header.iter().enumerate() {
+        let known = Some(i) == id_col || question_cols.contains(&Some(i)) || char_cols.contains(&Some(i));
+        if !known {
+            warnings.push(
+                Problem::data(at().row(1).column(h.clone()), format!("column `{h}` is not part of framework `{}` and is ignored", framework.id))
+                    .with_hint("remove the column, or check its name against the framework's question ids"),
+            );
+        }
+    }
+    if grid.rows.is_empty() {
+        problems.push(Problem::data(at(), "the export has no cases (header only or empty)").with_hint("export one row per case under the header row"));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    // Cells.
+    let id_col = id_col.expect("checked above");
+    let mut case_ids = Vec::with_capacity(grid.rows.len());
+    let mut answers: Vec<Vec<Answer>> = vec![Vec::with_capacity(grid.rows.len()); framework.questions.len()];
+    let mut characteristics: Vec<Vec<String>> = vec![Vec::with_capacity(grid.rows.len()); framework.characteristics.len()];
+    let mut seen = std::collections::HashMap::new();
+    let mut cell_problems = 0usize;
+    let mut report = |problems: &mut Problems, p: Problem| {
+        cell_problems += 1;
+        if cell_problems <= MAX_CELL_PROBLEMS {
+            problems.push(p);
+        }
+    };
+    for (row, cells) in &grid.rows {
+        let row = *row;
+        if cells.len() != grid.header.len() {
+            report(
+                &mut problems,
+                Problem::data(at().row(row), format!("row has {} cells but the header has {}", cells.len(), grid.header.len()))
+                    .with_hint("a row with too many or too few cells: look for a stray comma or an unquoted field"),
+            );
+            continue;
+        }
+        let id = cells[id_col].trim().to_string();
+        if id.is_empty() {
+            report(&mut problems, Problem::data(at().row(row).column(&framework.case_id_column), "case id is empty").with_hint("every case needs an id"));
+        } else if let Some(first) = seen.insert(id.clone(), row) {
+            report(
+                &mut problems,
+                Problem::data(at().row(row).column(&framework.case_id_column), format!("case id `{id}` already appears in row {first}"))
+                    .with_hint("each case appears once; remove the duplicate row or correct the id"),
+            );
+        }
+        case_ids.push(id);
+        for (qi, (q, col)) in framework.questions.iter().zip(&question_cols).enumerate() {
+            let cell = &cells[col.expect("checked above")];
+            match framework.answers.parse(cell) {
+                Some(a) => answers[qi].push(a),
+                None => {
+                    report(
+                        &mut problems,
+                        Problem::data(at().row(row).column(&q.id), format!("`{}` is not an answer", cell.trim()))
+                            .with_hint(format!("use one of: {}", framework.answers.all().iter().map(|w| if w.is_empty() { "(empty)" } else { w }).collect::<Vec<_>>().join(", "))),
+                    );
+                    answers[qi].push(Answer::NotApplicable);
+                }
+            }
+        }
+        for (ci, (c, col)) in framework.characteristics.iter().zip(&char_cols).enumerate() {
+            let cell = cells[col.expect("checked above")].trim();
+            match c.values.iter().find(|v| v.eq_ignore_ascii_case(cell)) {
+                Some(v) => characteristics[ci].push(v.clone()),
+                None => {
+                    report(
+                        &mut problems,
+                        Problem::data(at().row(row).column(&c.column), format!("`{cell}` is not a value of {}", c.label.to_lowercase()))
+                            .with_hint(format!("use one of: {}", c.values.join(", "))),
+                    );
+                    characteristics[ci].push(String::new());
+                }
+            }
+        }
+    }
+    if cell_problems > MAX_CELL_PROBLEMS {
+        problems.push(Problem::data(at(), format!("{} more problems in this file are not listed", cell_problems - MAX_CELL_PROBLEMS)));
+    }
+    problems.into_result(CaseTable { source: path.to_path_buf(), case_ids, characteristics, answers, warnings })
+}

@@ -1,0 +1,148 @@
+//! Inspection files (one folder per inspected area) and aggregate report definitions.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::error::{self, Problem};
+
+/// Draft findings or a published report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Published,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fieldwork {
+    pub start: Date,
+    pub end: Date,
+}
+
+/// What the inspectors wrote: it reaches the report as text, never as markup.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Narrative {
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub strengths: Vec<String>,
+    #[serde(default)]
+    pub areas_for_improvement: Vec<String>,
+    #[serde(default)]
+    pub recommendations: Vec<String>,
+    /// Contextual facts about the area (caseload, staffing, ...).
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// Per standard: strengths and areas for improvement (2018 standards).
+    #[serde(default)]
+    pub standards: BTreeMap<String, StandardNarrative>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardNarrative {
+    #[serde(default)]
+    pub strengths: Vec<String>,
+    #[serde(default)]
+    pub areas_for_improvement: Vec<String>,
+}
+
+/// One inspected area: `data/inspections/**/inspection.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionSpec {
+    /// Framework id.
+    pub framework: String,
+    pub area: String,
+    /// What the area is (`Probation Trust`, `Youth Offending Team`, `NPS division`).
+    pub area_kind: String,
+    pub region: String,
+    /// Provider (`NPS`, `CRC`, or the trust itself); standards may apply to one provider only.
+    pub provider: String,
+    /// Inspection year such as `2011-12`: used in output paths and comparison sets.
+    pub period: String,
+    pub fieldwork: Fieldwork,
+    pub publication_date: Date,
+    pub status: Status,
+    pub lead_inspector: String,
+    #[serde(default)]
+    pub isbn: Option<String>,
+    #[serde(default)]
+    pub acknowledgements: Option<String>,
+    /// The case export, relative to the inspection file.
+    pub cases: PathBuf,
+    #[serde(default)]
+    pub narrative: Narrative,
+    /// Ratings of standards judged by inspectors, by standard id.
+    #[serde(default)]
+    pub judged_ratings: BTreeMap<String, String>,
+    /// Identifier: the folder name, unless given (set by the loader).
+    #[serde(default)]
+    pub id: String,
+    #[serde(skip)]
+    pub source: PathBuf,
+}
+
+impl InspectionSpec {
+    pub fn cases_path(&self) -> PathBuf {
+        self.source.parent().unwrap_or(Path::new(".")).join(&self.cases)
+    }
+}
+
+pub fn load_inspection(path: &Path) -> Result<InspectionSpec, Problem> {
+    let text = error::read_to_string(path)?;
+    let mut spec: InspectionSpec = crate::yaml::from_str(&text, path)?;
+    spec.source = path.to_path_buf();
+    if spec.id.is_empty() {
+        spec.id = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| spec.area.clone());
+    }
+    Ok(spec)
+}
+
+/// Which inspections an aggregate report covers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Selection {
+    /// Every inspection of the framework in this period.
+    Period(String),
+    /// These inspection ids.
+    List(Vec<String>),
+}
+
+/// An aggregate report definition: `data/aggregates/*.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AggregateSpec {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    pub framework: String,
+    pub inspections: Selection,
+    /// Period label for the report (`2011-12`).
+    pub period: String,
+    pub publication_date: Date,
+    pub status: Status,
+    #[serde(default)]
+    pub isbn: Option<String>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(skip)]
+    pub source: PathBuf,
+}
+
+pub fn load_aggregate(path: &Path) -> Result<AggregateSpec, Problem> {
+    let text = error::read_to_string(path)?;
+    let mut spec: AggregateSpec = crate::yaml::from_str(&text, path)?;
+    spec.source = path.to_path_buf();
+    Ok(spec)
+}

@@ -1,0 +1,323 @@
+//! The pipeline end to end, for `build` and `check`: discover → load → ingest → aggregate →
+//! render → typeset → publish. One bad inspection is reported and skipped; the others build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::aggregate::{self, AreaCases, SetFigures};
+use crate::error::{Kind, Location, Problem, Problems};
+use crate::framework::FrameworkSpec;
+use crate::ingest::{self, CaseTable};
+use crate::inspection::{self, AggregateSpec, InspectionSpec, Selection};
+use crate::publish::{self, OutputLock};
+use crate::render::aggregate_report::{self, AggregateInput};
+use crate::render::area::{self, AreaInput};
+use crate::render::{RenderedReport, TextModel};
+use crate::typeset::{Engine, TypesetJob};
+
+/// Where the project's folders are and what to do: validated once, from the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data: PathBuf,
+    pub templates: PathBuf,
+    pub fonts: PathBuf,
+    pub output: PathBuf,
+    /// Mark every page as a draft not for publication.
+    pub draft: bool,
+    /// Write PDFs (`build`) or only run every stage and report (`check`).
+    pub write: bool,
+    pub filter: Filter,
+}
+
+impl Settings {
+    /// The standard layout under a project root.
+    pub fn for_root(root: &Path) -> Settings {
+        Settings {
+            data: root.join("data"),
+            templates: root.join("report-templates"),
+            fonts: root.join("fonts"),
+            output: root.join("output"),
+            draft: false,
+            write: true,
+            filter: Filter::default(),
+        }
+    }
+}
+
+/// Which reports to build; empty means all.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub framework: Option<String>,
+    pub inspection: Option<String>,
+    pub area: Option<String>,
+}
+
+impl Filter {
+    fn keeps_area(&self, i: &InspectionSpec) -> bool {
+        self.framework.as_ref().is_none_or(|f| *f == i.framework)
+            && self.inspection.as_ref().is_none_or(|id| *id == i.id)
+            && self.area.as_ref().is_none_or(|a| a.eq_ignore_ascii_case(&i.area))
+    }
+    fn keeps_aggregate(&self, a: &AggregateSpec) -> bool {
+        self.inspection.is_none() && self.area.is_none() && self.framework.as_ref().is_none_or(|f| *f == a.framework)
+    }
+}
+
+/// One report built (or checked).
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub pdf: PathBuf,
+    pub pages: usize,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub built: Vec<Built>,
+    pub failed: usize,
+    pub problems: Problems,
+    pub warnings: Vec<Problem>,
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// The most serious kind of problem, for the exit code.
+    pub fn worst(&self) -> Option<Kind> {
+        self.problems.0.iter().map(|p| p.kind).max()
+    }
+}
+
+/// A report to produce: where it goes and how to render it.
+struct Job<'a> {
+    pdf: PathBuf,
+    what: JobKind<'a>,
+}
+
+enum JobKind<'a> {
+    Area { inspection: &'a InspectionSpec, set: usize },
+    Aggregate { spec: &'a AggregateSpec, set: SetFigures, inspections: Vec<&'a InspectionSpec> },
+}
+
+/// Runs the pipeline; `progress` hears one line per report.
+pub fn run(settings: &Settings, progress: &(dyn Fn(&str) + Sync)) -> Summary {
+    let start = Instant::now();
+    let mut summary = Summary::default();
+    let result = run_inner(settings, progress, &mut summary);
+    if let Err(p) = result {
+        summary.problems.extend(p);
+        summary.failed += 1;
+    }
+    summary.elapsed = start.elapsed();
+    summary
+}
+
+fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mut Summary) -> Result<(), Problems> {
+    let _lock = if settings.write { Some(OutputLock::acquire(&settings.output)?) } else { None };
+    let inputs = crate::discover::discover(&settings.data)?;
+
+    // Frameworks.
+    let (frameworks, problems) = crate::framework::load_all(&inputs.frameworks);
+    summary.problems.extend(problems);
+
+    // Inspections and their exports, each on its own: a broken one is reported and skipped.
+    let loaded: Vec<Result<(InspectionSpec, CaseTable), Problems>> = inputs
+        .inspections
+        .par_iter()
+        .map(|path| {
+            let spec = inspection::load_inspection(path)?;
+            let fw = frameworks.get(&spec.framework).ok_or_else(|| {
+                Problem::data(Location::file(path).key("framework"), format!("unknown framework `{}`", spec.framework))
+                    .with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")))
+            })?;
+            let cases_path = spec.cases_path();
+            if !cases_path.is_file() {
+                return Err(Problem::data(Location::file(path).key("cases"), format!("the case export {} does not exist", cases_path.display()))
+                    .with_hint("`cases` is a path relative to the inspection file")
+                    .into());
+            }
+            let table = ingest::read_export(&cases_path, fw)?;
+            Ok((spec, table))
+        })
+        .collect();
+    let mut inspections: Vec<(InspectionSpec, CaseTable)> = Vec::new();
+    for r in loaded {
+        match r {
+            Ok((spec, table)) => {
+                if let Some(dup) = inspections.iter().find(|(s, _)| s.id == spec.id && s.framework == spec.framework) {
+                    summary.problems.push(Problem::data(Location::file(&spec.source), format!("inspection id `{}` is also used by {}", spec.id, dup.0.source.display())).with_hint("give each inspection folder its own name"));
+                    summary.failed += 1;
+                    continue;
+                }
+                summary.warnings.extend(table.warnings.iter().cloned());
+                inspections.push((spec, table));
+            }
+            Err(p) => {
+                summary.problems.extend(p);
+                summary.failed += 1;
+            }
+        }
+    }
+
+    // Comparison sets: the inspections of one framework in one period.
+    let mut set_keys: Vec<(String, String)> = inspections.iter().map(|(s, _)| (s.framework.clone(), s.period.clone())).collect();
+    set_keys.sort();
+    set_keys.dedup();
+    let sets: Vec<Result<SetFigures, Problems>> = set_keys
+        .par_iter()
+        .map(|(fw, period)| {
+            let members: Vec<AreaCases<'_>> = inspections.iter().filter(|(s, _)| &s.framework == fw && &s.period == period).map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
+            aggregate::aggregate(&frameworks[fw], &members).map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")).into())
+        })
+        .collect();
+    let sets: Vec<SetFigures> = sets.into_iter().collect::<Result<_, _>>()?;
+    let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period).expect("every inspection has its set");
+
+    // Aggregate report definitions.
+    let mut aggregates = Vec::new();
+    for path in &inputs.aggregates {
+        match inspection::load_aggregate(path) {
+            Ok(spec) => aggregates.push(spec),
+            Err(p) => {
+                summary.problems.push(p);
+                summary.failed += 1;
+            }
+        }
+    }
+
+    // The jobs.
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    for (spec, _) in inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)) {
+        let pdf = settings.output.join(&spec.framework).join(&spec.period).join(format!("{}.pdf", spec.id));
+        jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, set: set_of(spec) } });
+    }
+    for spec in aggregates.iter().filter(|a| settings.filter.keeps_aggregate(a)) {
+        match select(spec, &frameworks, &inspections) {
+            Ok((members, set)) => {
+                let pdf = settings.output.join("aggregate").join(format!("{}.pdf", spec.id));
+                jobs.push(Job { pdf, what: JobKind::Aggregate { spec, set, inspections: members } });
+            }
+            Err(p) => {
+                summary.problems.extend(p);
+                summary.failed += 1;
+            }
+        }
+    }
+    if settings.filter.inspection.is_some() || settings.filter.area.is_some() || settings.filter.framework.is_some() {
+        if jobs.is_empty() {
+            return Err(Problem::data(Location::file(&settings.data), "no report matches the filter").with_hint("check the spelling of --framework, --inspection or --area").into());
+        }
+    }
+
+    // Render, typeset and publish, in parallel; one warm engine for all.
+    let text = TextModel::load(&settings.templates.join("text"))?;
+    let engine = Engine::new(&settings.templates, &settings.fonts)?;
+    let names_of = |set: usize| -> BTreeMap<String, String> {
+        inspections.iter().filter(|(s, _)| set_of(s) == set).map(|(s, _)| (s.id.clone(), s.area.clone())).collect()
+    };
+    let results: Vec<Result<Built, Problems>> = jobs
+        .par_iter()
+        .map(|job| {
+            let rendered = render_job(job, settings, &frameworks, &sets, &set_keys, &inspections, &names_of, &text)?;
+            let typeset = engine.compile_pdf(&TypesetJob {
+                template: rendered.template.to_string(),
+                files: rendered.files(),
+                ident: job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().into_owned(),
+                date: match &job.what {
+                    JobKind::Area { inspection, .. } => inspection.publication_date,
+                    JobKind::Aggregate { spec, .. } => spec.publication_date,
+                },
+                enforce_ua: !settings.draft,
+            })?;
+            if settings.write {
+                publish::write_atomic(&job.pdf.with_extension("figures.csv"), &rendered.figures_csv)?;
+                publish::write_atomic(&job.pdf, &typeset.pdf)?;
+            }
+            let verb = if settings.write { "built" } else { "checked" };
+            progress(&format!("{verb:>8} {} ({} pages)", job.pdf.display(), typeset.pages));
+            Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages })
+        })
+        .collect();
+    for r in results {
+        match r {
+            Ok(b) => summary.built.push(b),
+            Err(p) => {
+                summary.problems.extend(p);
+                summary.failed += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_job(
+    job: &Job<'_>,
+    settings: &Settings,
+    frameworks: &BTreeMap<String, FrameworkSpec>,
+    sets: &[SetFigures],
+    set_keys: &[(String, String)],
+    inspections: &[(InspectionSpec, CaseTable)],
+    names_of: &dyn Fn(usize) -> BTreeMap<String, String>,
+    text: &TextModel,
+) -> Result<RenderedReport, Problems> {
+    match &job.what {
+        JobKind::Area { inspection, set } => {
+            let fw = &frameworks[&inspection.framework];
+            let names = names_of(*set);
+            let input = AreaInput { framework: fw, inspection, set: &sets[*set], set_label: set_label(fw, names.len(), &set_keys[*set].1), names: &names, draft: settings.draft };
+            Ok(area::render(&input, text)?)
+        }
+        JobKind::Aggregate { spec, set, inspections: members } => {
+            let fw = &frameworks[&spec.framework];
+            let names: BTreeMap<String, String> = members.iter().map(|i| (i.id.clone(), i.area.clone())).collect();
+            let mut ratings = BTreeMap::new();
+            if fw.ratings.is_some() {
+                for i in members {
+                    let input = AreaInput { framework: fw, inspection: i, set, names: &names, set_label: String::new(), draft: settings.draft };
+                    ratings.insert(i.id.clone(), aggregate_report::area_ratings(&input)?);
+                }
+            }
+            let mut ordered = members.clone();
+            ordered.sort_by(|a, b| (&a.region, &a.area).cmp(&(&b.region, &b.area)));
+            let _ = inspections;
+            let input = AggregateInput { spec, framework: fw, inspections: ordered, set, set_label: set_label(fw, members.len(), &spec.period), draft: settings.draft, ratings };
+            Ok(aggregate_report::render(&input, text)?)
+        }
+    }
+}
+
+/// `the 11 Probation Trusts inspected in 2011-12`.
+fn set_label(fw: &FrameworkSpec, n: usize, period: &str) -> String {
+    let unit = if n == 1 { fw.unit.clone() } else { format!("{}s", fw.unit) };
+    format!("the {n} {unit} inspected in {period}")
+}
+
+/// The inspections an aggregate report covers, and their figures.
+fn select<'a>(spec: &AggregateSpec, frameworks: &BTreeMap<String, FrameworkSpec>, inspections: &'a [(InspectionSpec, CaseTable)]) -> Result<(Vec<&'a InspectionSpec>, SetFigures), Problems> {
+    let at = || Location::file(&spec.source);
+    let fw = frameworks.get(&spec.framework).ok_or_else(|| Problem::data(at().key("framework"), format!("unknown framework `{}`", spec.framework)).with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", "))))?;
+    let members: Vec<&(InspectionSpec, CaseTable)> = match &spec.inspections {
+        Selection::Period(period) => inspections.iter().filter(|(s, _)| s.framework == spec.framework && &s.period == period).collect(),
+        Selection::List(ids) => {
+            let mut out = Vec::new();
+            let mut problems = Problems::default();
+            for id in ids {
+                match inspections.iter().find(|(s, _)| &s.id == id) {
+                    Some(m) if m.0.framework != spec.framework => problems.push(Problem::data(at().key("inspections.list"), format!("inspection `{id}` is of framework `{}`, not `{}`", m.0.framework, spec.framework)).with_hint("an aggregate report covers inspections of one framework")),
+                    Some(m) => out.push(m),
+                    None => problems.push(Problem::data(at().key("inspections.list"), format!("no inspection `{id}` was loaded")).with_hint("use the folder name of an inspection; a broken inspection is listed above")),
+                }
+            }
+            problems.into_result(out)?
+        }
+    };
+    if members.is_empty() {
+        return Err(Problem::data(at().key("inspections"), "the aggregate report selects no inspection").with_hint("check the period or the list of inspection ids").into());
+    }
+    let cases: Vec<AreaCases<'_>> = members.iter().map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
+    let set = aggregate::aggregate(fw, &cases).map_err(|e| Problem::internal(at(), format!("aggregation failed: {e}")))?;
+    Ok((members.into_iter().map(|(s, _)| s).collect(), set))
+}

@@ -1,0 +1,329 @@
+//! The aggregate report: every area of a set side by side, with the pooled aggregate,
+//! lowest and highest, comparisons by region and provider, the sample and diversity analysis.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::area::AreaInput;
+use super::common::{breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, Extreme, RatingView, SampleTable, Shown};
+use super::figures_csv::{to_csv, FigureRecord};
+use super::{RenderedReport, TextModel};
+use crate::aggregate::{Figure, SetFigures, SetId};
+use crate::charts::{self, Bar, BarChart, BarGroup};
+use crate::error::Problem;
+use crate::framework::{Era, FrameworkSpec, ScoreKind};
+use crate::inspection::{AggregateSpec, InspectionSpec, Status};
+
+/// What an aggregate report needs.
+pub struct AggregateInput<'a> {
+    pub spec: &'a AggregateSpec,
+    pub framework: &'a FrameworkSpec,
+    /// The inspections covered, in the report's order.
+    pub inspections: Vec<&'a InspectionSpec>,
+    pub set: &'a SetFigures,
+    pub set_label: String,
+    pub draft: bool,
+    /// Ratings of each area (standards frameworks), computed as in the area reports.
+    pub ratings: BTreeMap<String, AreaRatings>,
+}
+
+/// An area's ratings, by standard id, and overall.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AreaRatings {
+    pub standards: Vec<(String, Option<RatingView>)>,
+    pub overall: Option<RatingView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AggregateReport {
+    pub kind: &'static str,
+    pub era: Era,
+    pub doc: DocMeta,
+    pub framework: super::area::FrameworkMeta,
+    pub set_label: String,
+    pub areas: usize,
+    pub cases: u64,
+    pub summary: Vec<String>,
+    pub findings: Vec<String>,
+    /// Column titles of the scores table.
+    pub columns: Vec<String>,
+    pub rows: Vec<AreaRow>,
+    pub aggregate: Vec<Shown>,
+    pub lowest: Vec<Option<Extreme>>,
+    pub highest: Vec<Option<Extreme>>,
+    pub criteria: Vec<CriterionRow>,
+    pub regions: Vec<GroupRow>,
+    pub ratings: Option<RatingsView>,
+    pub sample: Vec<SampleTable>,
+    pub diversity: Vec<BreakdownTable>,
+    pub charts: Vec<ChartRef>,
+    pub methodology: Vec<String>,
+    pub glossary: Vec<crate::framework::GlossaryEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AreaRow {
+    pub area: String,
+    pub region: String,
+    pub provider: String,
+    pub cases: u64,
+    pub cells: Vec<Shown>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CriterionRow {
+    pub title: String,
+    pub aggregate: Shown,
+    pub lowest: Option<Extreme>,
+    pub highest: Option<Extreme>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupRow {
+    pub group: String,
+    pub areas: usize,
+    pub cases: u64,
+    pub cells: Vec<Shown>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RatingsView {
+    pub standards: Vec<String>,
+    pub rows: Vec<RatingRow>,
+    /// Per rating level: how many areas got it, per standard and overall.
+    pub distribution: Vec<DistributionRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RatingRow {
+    pub area: String,
+    pub provider: String,
+    pub overall: Option<RatingView>,
+    pub standards: Vec<Option<RatingView>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DistributionRow {
+    pub rating: RatingView,
+    pub overall: usize,
+    pub standards: Vec<usize>,
+}
+
+/// Builds the aggregate report.
+pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedReport, Problem> {
+    let fw = input.framework;
+    let minimum = fw.minimum_relevant_cases;
+    let names: BTreeMap<&str, &str> = input.inspections.iter().map(|i| (i.id.as_str(), i.area.as_str())).collect();
+    let areas = || input.set.areas.iter().map(|(id, g)| (names[id.as_str()], g));
+
+    // The figures of the table: headline scores, or the key questions of the case standards.
+    let columns: Vec<(SetId, String)> = match fw.era {
+        Era::Headline => scores_of(fw, ScoreKind::Headline).map(|s| (SetId::Score(s.id.clone()), s.title.clone())).collect(),
+        Era::Standards => fw
+            .sections
+            .iter()
+            .filter(|s| input.set.total.section(&s.id).tally().relevant() > 0)
+            .map(|s| (SetId::Section(s.id.clone()), s.title.clone()))
+            .collect(),
+    };
+    let rows: Vec<AreaRow> = input
+        .inspections
+        .iter()
+        .map(|i| {
+            let g = &input.set.areas[&i.id];
+            AreaRow { area: i.area.clone(), region: i.region.clone(), provider: i.provider.clone(), cases: g.cases, cells: columns.iter().map(|(s, _)| Shown::new(g.figure(s), minimum)).collect() }
+        })
+        .collect();
+    let aggregate: Vec<Shown> = columns.iter().map(|(s, _)| Shown::new(input.set.total.figure(s), minimum)).collect();
+    let (lowest, highest): (Vec<_>, Vec<_>) = columns.iter().map(|(s, _)| extremes(areas(), s, minimum)).unzip();
+    let criteria = scores_of(fw, ScoreKind::GeneralCriterion)
+        .map(|s| {
+            let set = SetId::Score(s.id.clone());
+            let (lo, hi) = extremes(areas(), &set, minimum);
+            CriterionRow { title: s.title.clone(), aggregate: Shown::new(input.set.total.figure(&set), minimum), lowest: lo, highest: hi }
+        })
+        .collect();
+
+    // Regions: pool the areas of each region.
+    let mut by_region: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for i in &input.inspections {
+        by_region.entry(i.region.as_str()).or_default().push(i.id.as_str());
+    }
+    let regions = by_region
+        .iter()
+        .map(|(region, ids)| {
+            let pooled = |s: &SetId| {
+                ids.iter().map(|id| input.set.areas[*id].figure(s)).fold(Figure::default(), |a, b| Figure { yes: a.yes + b.yes, no: a.no + b.no, cases: a.cases + b.cases })
+            };
+            GroupRow {
+                group: region.to_string(),
+                areas: ids.len(),
+                cases: ids.iter().map(|id| input.set.areas[*id].cases).sum(),
+                cells: columns.iter().map(|(s, _)| Shown::new(pooled(s), minimum)).collect(),
+            }
+        })
+        .collect();
+
+    let ratings = fw.ratings.as_ref().map(|rules| {
+        let mut standard_ids: Vec<String> = Vec::new();
+        for s in &fw.standards {
+            if !standard_ids.contains(&s.id) {
+                standard_ids.push(s.id.clone());
+            }
+        }
+        let rows: Vec<RatingRow> = input
+            .inspections
+            .iter()
+            .map(|i| {
+                let r = input.ratings.get(&i.id).cloned().unwrap_or_default();
+                RatingRow {
+                    area: i.area.clone(),
+                    provider: i.provider.clone(),
+                    overall: r.overall.clone(),
+                    standards: standard_ids.iter().map(|id| r.standards.iter().find(|(s, _)| s == id).and_then(|(_, v)| v.clone())).collect(),
+                }
+            })
+            .collect();
+        let distribution = rules
+            .levels
+            .iter()
+            .map(|l| DistributionRow {
+                rating: l.into(),
+                overall: rows.iter().filter(|r| r.overall.as_ref().is_some_and(|o| o.id == l.id)).count(),
+                standards: (0..standard_ids.len()).map(|k| rows.iter().filter(|r| r.standards[k].as_ref().is_some_and(|o| o.id == l.id)).count()).collect(),
+            })
+            .collect();
+        RatingsView { standards: standard_ids, rows, distribution }
+    });
+
+    let doc = DocMeta {
+        title: input.spec.title.clone(),
+        subtitle: input.spec.subtitle.clone().unwrap_or_default(),
+        framework_name: fw.name.clone(),
+        framework_short: fw.short_name.clone(),
+        period: input.spec.period.clone(),
+        month_year: input.spec.publication_date.month_year(),
+        publication_date: input.spec.publication_date.long(),
+        copyright_year: input.spec.publication_date.year,
+        isbn: input.spec.isbn.clone(),
+        draft: input.draft || input.spec.status == Status::Draft,
+        running_header: input.spec.title.clone(),
+    };
+    let mut report = AggregateReport {
+        kind: "aggregate",
+        era: fw.era,
+        doc,
+        framework: super::area::FrameworkMeta { name: fw.name.clone(), short_name: fw.short_name.clone(), unit: fw.unit.clone(), person: fw.person.clone(), minimum },
+        set_label: input.set_label.clone(),
+        areas: input.inspections.len(),
+        cases: input.set.total.cases,
+        summary: input.spec.summary.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect(),
+        findings: Vec::new(),
+        columns: columns.iter().map(|(_, t)| t.clone()).collect(),
+        rows,
+        aggregate,
+        lowest,
+        highest,
+        criteria,
+        regions,
+        ratings,
+        sample: sample_tables(fw, &input.set.total),
+        diversity: breakdown_tables(fw, &input.set.total, &columns),
+        charts: Vec::new(),
+        methodology: Vec::new(),
+        glossary: fw.glossary.clone(),
+    };
+    report.findings = text.paragraphs("aggregate-findings.j2", &report)?;
+    report.methodology = text.paragraphs("methodology.j2", &serde_json::json!({ "framework": fw, "set_label": &report.set_label }))?;
+
+    // One chart per column: every area's figure, highest first, with the aggregate as a line.
+    let mut charts = Vec::new();
+    for (k, (set, title)) in columns.iter().enumerate() {
+        let mut bars: Vec<(&str, &Shown)> = report.rows.iter().map(|r| (r.area.as_str(), &r.cells[k])).collect();
+        bars.sort_by(|a, b| b.1.exact.unwrap_or(-1.0).total_cmp(&a.1.exact.unwrap_or(-1.0)).then(a.0.cmp(b.0)));
+        let chart = BarChart {
+            groups: bars.iter().map(|(area, s)| BarGroup { label: area.to_string(), bars: vec![Bar { label: s.text.clone(), value: s.exact, emphasis: true, range: None }] }).collect(),
+            reference: report.aggregate[k].exact.map(|v| (format!("All areas {}", report.aggregate[k].text), v)),
+        };
+        let slug = match set {
+            SetId::Score(id) | SetId::Section(id) | SetId::Question(id) => id.clone(),
+        };
+        let path = format!("/charts/{slug}.svg");
+        let ctx = serde_json::json!({ "title": title, "aggregate": &report.aggregate[k], "lowest": &report.lowest[k], "highest": &report.highest[k], "areas": report.areas, "set_label": &report.set_label,
+            "above": bars.iter().filter(|(_, s)| s.exact.zip(report.aggregate[k].exact).is_some_and(|(a, b)| a >= b)).count() });
+        let alt = text.line("alt-aggregate-scores.j2", &ctx)?;
+        let table = DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
+        charts.push((path.clone(), charts::horizontal_bars(&chart), ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table }));
+    }
+    report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
+
+    let csv = to_csv(&records(input, &names, &report));
+    let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
+    Ok(RenderedReport { template: "aggregate.typ", data, charts: charts.into_iter().map(|(p, s, _)| (p, s.into_bytes())).collect(), figures_csv: csv })
+}
+
+fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &AggregateReport) -> Vec<FigureRecord> {
+    let fw = input.framework;
+    let minimum = fw.minimum_relevant_cases;
+    let mut out = Vec::new();
+    let mut push_group = |group: &str, g: &crate::aggregate::GroupFigures| {
+        for s in &fw.scores {
+            out.push(FigureRecord::new(group, "score", &s.id, &s.title, "", g.score(&s.id), minimum));
+        }
+        for s in &fw.sections {
+            out.push(FigureRecord::new(group, "section", &s.id, &s.title, "", g.section(&s.id), minimum));
+        }
+        for q in &fw.questions {
+            out.push(FigureRecord::new(group, "question", &q.id, &q.text, "", g.question(&q.id), minimum));
+        }
+    };
+    for i in &input.inspections {
+        push_group(names[i.id.as_str()], &input.set.areas[&i.id]);
+    }
+    push_group("All areas", &input.set.total);
+    for s in &fw.scores {
+        let (lo, hi) = extremes(input.set.areas.iter().map(|(id, g)| (names[id.as_str()], g)), &SetId::Score(s.id.clone()), minimum);
+        for (kind, e) in [("lowest", lo), ("highest", hi)] {
+            if let Some(e) = e {
+                let mut r = FigureRecord::new(&e.area, kind, &s.id, &s.title, "", Default::default(), minimum);
+                r.percent = e.pct.to_string();
+                out.push(r);
+            }
+        }
+    }
+    if let Some(rv) = &report.ratings {
+        for row in &rv.rows {
+            for (id, rating) in rv.standards.iter().zip(&row.standards) {
+                if let Some(rating) = rating {
+                    let mut r = FigureRecord::new(&row.area, "standard", id, "", "", Default::default(), minimum);
+                    r.rating = rating.label.clone();
+                    out.push(r);
+                }
+            }
+            let mut r = FigureRecord::new(&row.area, "overall", "overall", "Overall rating", "", Default::default(), minimum);
+            r.rating = row.overall.as_ref().map(|o| o.label.clone()).unwrap_or_default();
+            out.push(r);
+        }
+    }
+    for (column, by_value) in &input.set.total.breakdowns {
+        for (value, sets) in by_value {
+            for (set, fig) in sets {
+                if let SetId::Score(id) | SetId::Section(id) = set {
+                    let kind = if matches!(set, SetId::Score(_)) { "score" } else { "section" };
+                    out.push(FigureRecord::new("All areas", kind, id, "", &format!("{column}={value}"), *fig, minimum));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The ratings of an area, as its area report computes them.
+pub fn area_ratings(input: &AreaInput<'_>) -> Result<AreaRatings, Problem> {
+    let own = &input.set.areas[&input.inspection.id];
+    let minimum = input.framework.minimum_relevant_cases;
+    let row = |q: &str| super::area::QuestionRow { id: q.into(), text: String::new(), area: Shown::new(own.question(q), minimum), aggregate: Shown::new(Figure::default(), minimum) };
+    let view = super::area::standards_view(input, own, &row)?;
+    Ok(AreaRatings { standards: view.domains.iter().flat_map(|d| &d.standards).map(|s| (s.id.clone(), s.rating.clone())).collect(), overall: view.overall })
+}

@@ -1,0 +1,398 @@
+//! The area inspection report: model, sentences, charts and figures of one inspected area.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::common::{breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, RatingView, SampleTable, ScoreRow, Shown};
+use super::figures_csv::{to_csv, FigureRecord};
+use super::{RenderedReport, TextModel};
+use crate::aggregate::{GroupFigures, SetFigures, SetId};
+use crate::charts::{self, Bar, BarChart, BarGroup};
+use crate::error::{Location, Problem};
+use crate::framework::rules::{RatingRules, Tally};
+use crate::framework::{Era, FrameworkSpec, GlossaryEntry, ScoreKind, StandardRule};
+use crate::inspection::{InspectionSpec, Narrative, Status};
+
+/// Everything an area report needs: its inspection, and the figures of its comparison set.
+pub struct AreaInput<'a> {
+    pub framework: &'a FrameworkSpec,
+    pub inspection: &'a InspectionSpec,
+    pub set: &'a SetFigures,
+    /// Area names of the comparison set, by inspection id.
+    pub names: &'a BTreeMap<String, String>,
+    /// `the 11 Probation Trusts inspected in 2011-12`.
+    pub set_label: String,
+    pub draft: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AreaReport {
+    pub kind: &'static str,
+    pub era: Era,
+    pub doc: DocMeta,
+    pub area: AreaMeta,
+    pub framework: FrameworkMeta,
+    pub narrative: Narrative,
+    pub summary: Vec<String>,
+    pub foreword: Vec<String>,
+    pub set_label: String,
+    pub headline: Vec<ScoreRow>,
+    pub criteria: Vec<ScoreRow>,
+    pub sections: Vec<SectionView>,
+    pub standards: Option<StandardsView>,
+    pub sample: Vec<SampleTable>,
+    pub cases: u64,
+    pub breakdowns: Vec<BreakdownTable>,
+    pub charts: Vec<ChartRef>,
+    pub methodology: Vec<String>,
+    pub glossary: Vec<GlossaryEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AreaMeta {
+    pub name: String,
+    pub kind: String,
+    pub region: String,
+    pub provider: String,
+    pub fieldwork_start: String,
+    pub fieldwork_end: String,
+    pub lead_inspector: String,
+    pub acknowledgements: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FrameworkMeta {
+    pub name: String,
+    pub short_name: String,
+    pub unit: String,
+    pub person: String,
+    pub minimum: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionRow {
+    pub id: String,
+    pub text: String,
+    pub area: Shown,
+    pub aggregate: Shown,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionView {
+    pub id: String,
+    pub title: String,
+    pub score: Option<ScoreRow>,
+    pub questions: Vec<QuestionRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StandardsView {
+    pub overall: Option<RatingView>,
+    pub total: u32,
+    pub max_total: u32,
+    pub domains: Vec<DomainView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DomainView {
+    pub title: String,
+    pub standards: Vec<StandardView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StandardView {
+    pub id: String,
+    pub title: String,
+    pub rating: Option<RatingView>,
+    pub judged: bool,
+    /// How the rating was reached, in words.
+    pub basis: String,
+    pub key_questions: Vec<QuestionRow>,
+    pub strengths: Vec<String>,
+    pub areas_for_improvement: Vec<String>,
+}
+
+/// Builds the area report of `input`.
+pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport, Problem> {
+    let fw = input.framework;
+    let insp = input.inspection;
+    let minimum = fw.minimum_relevant_cases;
+    let own = input.set.areas.get(&insp.id).expect("the area is part of its comparison set");
+    let areas = || input.set.areas.iter().map(|(id, g)| (input.names[id].as_str(), g));
+
+    let score_row = |s: &crate::framework::ScoreSpec| {
+        let set = SetId::Score(s.id.clone());
+        let (lowest, highest) = extremes(areas(), &set, minimum);
+        ScoreRow {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            phrase: s.phrase.clone(),
+            area: Shown::new(own.figure(&set), minimum),
+            aggregate: Shown::new(input.set.total.figure(&set), minimum),
+            lowest,
+            highest,
+        }
+    };
+    let headline: Vec<ScoreRow> = scores_of(fw, ScoreKind::Headline).map(score_row).collect();
+    let criteria: Vec<ScoreRow> = scores_of(fw, ScoreKind::GeneralCriterion).map(score_row).collect();
+    let question_row = |qid: &str| {
+        let q = fw.question(qid).expect("validated reference");
+        QuestionRow { id: q.id.clone(), text: q.text.clone(), area: Shown::new(own.question(qid), minimum), aggregate: Shown::new(input.set.total.question(qid), minimum) }
+    };
+    let standards = match fw.era {
+        Era::Standards => Some(standards_view(input, own, &question_row)?),
+        Era::Headline => None,
+    };
+    let sections: Vec<SectionView> = fw
+        .sections
+        .iter()
+        .map(|sec| SectionView {
+            id: sec.id.clone(),
+            title: sec.title.clone(),
+            score: criteria.iter().find(|c| c.id == sec.id).cloned(),
+            questions: fw.questions.iter().filter(|q| q.section == sec.id).map(|q| question_row(&q.id)).collect(),
+        })
+        .filter(|s| s.questions.iter().any(|q| q.area.relevant > 0))
+        .collect();
+
+    // Breakdowns of the headline scores, or of the case standards' key questions.
+    let breakdown_sets: Vec<(SetId, String)> = match fw.era {
+        Era::Headline => scores_of(fw, ScoreKind::Headline).map(|s| (SetId::Score(s.id.clone()), s.title.clone())).collect(),
+        Era::Standards => fw
+            .sections
+            .iter()
+            .filter(|s| fw.questions.iter().any(|q| q.section == s.id && own.question(&q.id).tally().relevant() > 0))
+            .map(|s| (SetId::Section(s.id.clone()), s.title.clone()))
+            .collect(),
+    };
+    let breakdowns = breakdown_tables(fw, own, &breakdown_sets);
+
+    let doc = DocMeta {
+        title: fw.title_for(&insp.area),
+        subtitle: format!("{} inspection of {}", fw.short_name, insp.area),
+        framework_name: fw.name.clone(),
+        framework_short: fw.short_name.clone(),
+        period: insp.period.clone(),
+        month_year: insp.publication_date.month_year(),
+        publication_date: insp.publication_date.long(),
+        copyright_year: insp.publication_date.year,
+        isbn: insp.isbn.clone(),
+        draft: input.draft || insp.status == Status::Draft,
+        running_header: format!("{}: {}", fw.short_name, insp.area),
+    };
+    let area = AreaMeta {
+        name: insp.area.clone(),
+        kind: insp.area_kind.clone(),
+        region: insp.region.clone(),
+        provider: insp.provider.clone(),
+        fieldwork_start: insp.fieldwork.start.long(),
+        fieldwork_end: insp.fieldwork.end.long(),
+        lead_inspector: insp.lead_inspector.clone(),
+        acknowledgements: insp.acknowledgements.clone(),
+    };
+    let framework = FrameworkMeta { name: fw.name.clone(), short_name: fw.short_name.clone(), unit: fw.unit.clone(), person: fw.person.clone(), minimum };
+
+    let mut report = AreaReport {
+        kind: "area",
+        era: fw.era,
+        doc,
+        area,
+        framework,
+        narrative: insp.narrative.clone(),
+        summary: insp.narrative.summary.split("\n\n").map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
+        foreword: Vec::new(),
+        set_label: input.set_label.clone(),
+        headline,
+        criteria,
+        sections,
+        standards,
+        sample: sample_tables(fw, own),
+        cases: own.cases,
+        breakdowns,
+        charts: Vec::new(),
+        methodology: Vec::new(),
+        glossary: fw.glossary.clone(),
+    };
+    report.foreword = text.paragraphs("area-foreword.j2", &report)?;
+    report.methodology = text.paragraphs("methodology.j2", &serde_json::json!({ "framework": fw, "set_label": &report.set_label }))?;
+
+    // Charts.
+    let mut charts = Vec::new();
+    if fw.era == Era::Headline {
+        let rows: Vec<&ScoreRow> = report.headline.iter().chain(&report.criteria).collect();
+        let chart = BarChart {
+            groups: rows
+                .iter()
+                .map(|r| BarGroup {
+                    label: r.title.clone(),
+                    bars: vec![
+                        Bar { label: format!("{} {}", insp.area, r.area.text), value: r.area.exact, emphasis: true, range: None },
+                        Bar {
+                            label: format!("All areas {}", r.aggregate.text),
+                            value: r.aggregate.exact,
+                            emphasis: false,
+                            range: r.lowest.as_ref().zip(r.highest.as_ref()).map(|(l, h)| (l.pct as f64, h.pct as f64)),
+                        },
+                    ],
+                })
+                .collect(),
+            reference: None,
+        };
+        let table = DataTable {
+            columns: vec!["Score".into(), insp.area.clone(), "All areas".into(), "Lowest".into(), "Highest".into()],
+            rows: rows
+                .iter()
+                .map(|r| vec![r.title.clone(), r.area.text.clone(), r.aggregate.text.clone(), r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(), r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default()])
+                .collect(),
+        };
+        let alt = text.line("alt-area-scores.j2", &report)?;
+        charts.push(("/charts/scores.svg".to_string(), charts::horizontal_bars(&chart), ChartRef { path: "/charts/scores.svg".into(), caption: format!("Scores of {} beside {}", insp.area, report.set_label), alt, table }));
+    }
+    if let Some(sv) = &report.standards {
+        let kqs: Vec<&QuestionRow> = sv.domains.iter().flat_map(|d| &d.standards).flat_map(|s| &s.key_questions).collect();
+        let chart = BarChart {
+            groups: sv
+                .domains
+                .iter()
+                .flat_map(|d| &d.standards)
+                .filter(|s| !s.key_questions.is_empty())
+                .map(|s| BarGroup {
+                    label: format!("{} {}", s.id, s.title),
+                    bars: s.key_questions.iter().map(|q| Bar { label: format!("{} {}", short_question(&q.text), q.area.text), value: q.area.exact, emphasis: true, range: None }).collect(),
+                })
+                .collect(),
+            reference: None,
+        };
+        let table = DataTable {
+            columns: vec!["Key question".into(), insp.area.clone(), "Relevant cases".into(), "All areas".into()],
+            rows: kqs.iter().map(|q| vec![q.text.clone(), q.area.text.clone(), q.area.relevant.to_string(), q.aggregate.text.clone()]).collect(),
+        };
+        let alt = text.line("alt-area-key-questions.j2", &report)?;
+        charts.push(("/charts/key-questions.svg".to_string(), charts::horizontal_bars(&chart), ChartRef { path: "/charts/key-questions.svg".into(), caption: format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area), alt, table }));
+    }
+    report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
+
+    let csv = to_csv(&figure_records(input, own, &report));
+    let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
+    Ok(RenderedReport { template: "area.typ", data, charts: charts.into_iter().map(|(p, svg, _)| (p, svg.into_bytes())).collect(), figures_csv: csv })
+}
+
+/// The first words of a question, for chart labels (the full text is in the data table).
+fn short_question(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= 6 {
+        return text.to_string();
+    }
+    format!("{}…", words[..6].join(" "))
+}
+
+pub(crate) fn standards_view(input: &AreaInput<'_>, own: &GroupFigures, question_row: &dyn Fn(&str) -> QuestionRow) -> Result<StandardsView, Problem> {
+    let fw = input.framework;
+    let insp = input.inspection;
+    let rules: &RatingRules = fw.ratings.as_ref().expect("validated: standards frameworks have ratings");
+    let mut domains = Vec::new();
+    let (mut total, mut max_total, mut all_rated) = (0u32, 0u32, true);
+    let best = rules.levels.first().map(|l| l.points).unwrap_or(0);
+    for d in &fw.domains {
+        let mut standards = Vec::new();
+        for st in fw.standards.iter().filter(|s| s.domain == d.id && s.applies_to(&insp.provider)) {
+            let (rating, basis, key_questions) = match st.rule {
+                StandardRule::Judged => {
+                    let id = insp.judged_ratings.get(&st.id).ok_or_else(|| {
+                        Problem::data(Location::file(&insp.source).key(format!("judged_ratings.{}", st.id)), format!("standard {} {} is judged by inspectors but has no rating", st.id, st.title))
+                            .with_hint(format!("add `\"{}\": <rating>` under `judged_ratings`, one of: {}", st.id, rules.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")))
+                    })?;
+                    let level = rules.level(id).ok_or_else(|| {
+                        Problem::data(Location::file(&insp.source).key(format!("judged_ratings.{}", st.id)), format!("`{id}` is not a rating"))
+                            .with_hint(format!("use one of: {}", rules.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")))
+                    })?;
+                    (Some(level), "Judged by inspectors from evidence of the organisation's delivery.".to_string(), Vec::new())
+                }
+                StandardRule::LowestKeyQuestion => {
+                    let tallies: Vec<Tally> = st.key_questions.iter().map(|q| own.question(q).tally()).collect();
+                    let rows: Vec<QuestionRow> = st.key_questions.iter().map(|q| question_row(q)).collect();
+                    match RatingRules::lowest(&tallies) {
+                        Some(p) => {
+                            let level = rules.rate_percent(p);
+                            (Some(level), format!("Rated from the lowest key question, {}% of relevant cases.", crate::framework::rules::round_half_up(p)), rows)
+                        }
+                        None => (None, "Not rated: no case was relevant to its key questions.".to_string(), rows),
+                    }
+                }
+            };
+            if st.counts_towards_overall {
+                max_total += best;
+                match rating {
+                    Some(l) => total += l.points,
+                    None => all_rated = false,
+                }
+            }
+            let narrative = insp.narrative.standards.get(&st.id).cloned().unwrap_or_default();
+            standards.push(StandardView {
+                id: st.id.clone(),
+                title: st.title.clone(),
+                rating: rating.map(RatingView::from),
+                judged: st.rule == StandardRule::Judged,
+                basis,
+                key_questions,
+                strengths: narrative.strengths,
+                areas_for_improvement: narrative.areas_for_improvement,
+            });
+        }
+        if !standards.is_empty() {
+            domains.push(DomainView { title: d.title.clone(), standards });
+        }
+    }
+    let overall = if all_rated { rules.rate_total(total).map(RatingView::from) } else { None };
+    Ok(StandardsView { overall, total, max_total, domains })
+}
+
+fn figure_records(input: &AreaInput<'_>, own: &GroupFigures, report: &AreaReport) -> Vec<FigureRecord> {
+    let fw = input.framework;
+    let minimum = fw.minimum_relevant_cases;
+    let name = &input.inspection.area;
+    let mut out = Vec::new();
+    for (group, figs) in [(name.as_str(), own), ("All areas", &input.set.total)] {
+        for s in &fw.scores {
+            out.push(FigureRecord::new(group, "score", &s.id, &s.title, "", figs.score(&s.id), minimum));
+        }
+        for s in &fw.sections {
+            out.push(FigureRecord::new(group, "section", &s.id, &s.title, "", figs.section(&s.id), minimum));
+        }
+        for q in &fw.questions {
+            out.push(FigureRecord::new(group, "question", &q.id, &q.text, "", figs.question(&q.id), minimum));
+        }
+    }
+    for row in report.headline.iter().chain(&report.criteria) {
+        for (kind, e) in [("lowest", &row.lowest), ("highest", &row.highest)] {
+            if let Some(e) = e {
+                let mut r = FigureRecord::new(&e.area, kind, &row.id, &row.title, "", Default::default(), minimum);
+                r.percent = e.pct.to_string();
+                out.push(r);
+            }
+        }
+    }
+    if let Some(sv) = &report.standards {
+        for st in sv.domains.iter().flat_map(|d| &d.standards) {
+            let mut r = FigureRecord::new(name, "standard", &st.id, &st.title, "", Default::default(), minimum);
+            r.rating = st.rating.as_ref().map(|l| l.label.clone()).unwrap_or_default();
+            out.push(r);
+        }
+        let mut r = FigureRecord::new(name, "overall", "overall", "Overall rating", "", Default::default(), minimum);
+        r.rating = sv.overall.as_ref().map(|l| l.label.clone()).unwrap_or_default();
+        r.percent = String::new();
+        out.push(r);
+    }
+    for (column, by_value) in &own.breakdowns {
+        for (value, sets) in by_value {
+            for (set, fig) in sets {
+                if let SetId::Score(id) | SetId::Section(id) = set {
+                    let kind = if matches!(set, SetId::Score(_)) { "score" } else { "section" };
+                    out.push(FigureRecord::new(name, kind, id, "", &format!("{column}={value}"), *fig, minimum));
+                }
+            }
+        }
+    }
+    out
+}

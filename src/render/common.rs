@@ -1,0 +1,197 @@
+//! Pieces shared by area and aggregate report models: figures as shown, document metadata.
+
+use serde::Serialize;
+
+use crate::aggregate::{Figure, GroupFigures, SetId};
+use crate::framework::rules::RatingLevel;
+use crate::framework::{FrameworkSpec, ScoreKind};
+
+/// A figure as a report shows it, with the counts behind it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Shown {
+    /// `77%`, or `3 of 7` below the minimum number of cases, or `–` when nothing was relevant.
+    pub text: String,
+    /// Whole percentage (half up), `None` when not shown as a percentage.
+    pub pct: Option<u64>,
+    /// Exact percentage, for charts and decisions.
+    pub exact: Option<f64>,
+    pub yes: u64,
+    pub relevant: u64,
+    pub cases: u64,
+}
+
+impl Shown {
+    pub fn new(f: Figure, minimum: u32) -> Shown {
+        let t = f.tally();
+        let (text, pct, exact) = if t.relevant() == 0 {
+            ("–".to_string(), None, None)
+        } else if !f.meets_minimum(minimum) {
+            (format!("{} of {}", t.yes, t.relevant()), None, None)
+        } else {
+            let p = t.rounded_percent().expect("relevant > 0");
+            (format!("{p}%"), Some(p), t.percent())
+        };
+        Shown { text, pct, exact, yes: t.yes, relevant: t.relevant(), cases: f.cases }
+    }
+}
+
+/// The lowest or highest area on a figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extreme {
+    pub text: String,
+    pub pct: u64,
+    pub area: String,
+}
+
+/// Lowest and highest of the areas whose figure is shown as a percentage.
+pub fn extremes<'a>(areas: impl Iterator<Item = (&'a str, &'a GroupFigures)>, set: &SetId, minimum: u32) -> (Option<Extreme>, Option<Extreme>) {
+    let mut shown: Vec<(f64, u64, &str)> = areas
+        .filter_map(|(name, g)| {
+            let s = Shown::new(g.figure(set), minimum);
+            Some((s.exact?, s.pct?, name))
+        })
+        .collect();
+    // Exact values decide; ties go to the first area by name, for stable output.
+    shown.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(b.2)));
+    let make = |&(_, pct, area): &(f64, u64, &str)| Extreme { text: format!("{pct}%"), pct, area: area.to_string() };
+    (shown.first().map(make), shown.last().map(make))
+}
+
+/// A pooled score of an area beside the set's aggregate, lowest and highest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRow {
+    pub id: String,
+    pub title: String,
+    pub phrase: String,
+    pub area: Shown,
+    pub aggregate: Shown,
+    pub lowest: Option<Extreme>,
+    pub highest: Option<Extreme>,
+}
+
+/// A rating as shown: word, colour and mark (never colour alone).
+#[derive(Debug, Clone, Serialize)]
+pub struct RatingView {
+    pub id: String,
+    pub label: String,
+    pub colour: String,
+    pub text_colour: String,
+    pub mark: String,
+}
+
+impl From<&RatingLevel> for RatingView {
+    fn from(l: &RatingLevel) -> Self {
+        RatingView { id: l.id.clone(), label: l.label.clone(), colour: l.colour.clone(), text_colour: l.text_colour.clone(), mark: l.mark.clone() }
+    }
+}
+
+/// Front matter and cover metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocMeta {
+    pub title: String,
+    pub subtitle: String,
+    pub framework_name: String,
+    pub framework_short: String,
+    pub period: String,
+    pub month_year: String,
+    pub publication_date: String,
+    pub copyright_year: i32,
+    pub isbn: Option<String>,
+    pub draft: bool,
+    /// Text of the running header.
+    pub running_header: String,
+}
+
+/// Headline or general-criterion scores of a framework.
+pub fn scores_of(framework: &FrameworkSpec, kind: ScoreKind) -> impl Iterator<Item = &crate::framework::ScoreSpec> {
+    framework.scores.iter().filter(move |s| s.kind == kind)
+}
+
+/// One row of a characteristic's sample description.
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleRow {
+    pub value: String,
+    pub count: u64,
+    pub share: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleTable {
+    pub label: String,
+    pub rows: Vec<SampleRow>,
+}
+
+/// Counts and shares of cases by each characteristic.
+pub fn sample_tables(framework: &FrameworkSpec, group: &GroupFigures) -> Vec<SampleTable> {
+    framework
+        .characteristics
+        .iter()
+        .map(|c| {
+            let counts = group.sample.get(&c.column);
+            let rows = c
+                .values
+                .iter()
+                .map(|v| {
+                    let count = counts.and_then(|m| m.get(v)).copied().unwrap_or(0);
+                    let share = crate::framework::rules::Tally::new(count, group.cases - count).rounded_percent().map(|p| format!("{p}%")).unwrap_or_else(|| "–".into());
+                    SampleRow { value: v.clone(), count, share }
+                })
+                .collect();
+            SampleTable { label: c.label.clone(), rows }
+        })
+        .collect()
+}
+
+/// A figure broken down by the values of one characteristic, for several sets.
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakdownTable {
+    pub label: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<BreakdownRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakdownRow {
+    pub value: String,
+    pub cases: u64,
+    pub cells: Vec<Shown>,
+}
+
+/// Breakdowns of `sets` (with their titles) by every breakdown characteristic.
+pub fn breakdown_tables(framework: &FrameworkSpec, group: &GroupFigures, sets: &[(SetId, String)]) -> Vec<BreakdownTable> {
+    let minimum = framework.minimum_relevant_cases;
+    framework
+        .characteristics
+        .iter()
+        .filter(|c| c.breakdown)
+        .map(|c| {
+            let by_value = group.breakdowns.get(&c.column);
+            let rows = c
+                .values
+                .iter()
+                .map(|v| {
+                    let figs = by_value.and_then(|m| m.get(v));
+                    let cells = sets.iter().map(|(set, _)| Shown::new(figs.and_then(|f| f.get(set)).copied().unwrap_or_default(), minimum)).collect();
+                    let cases = group.sample.get(&c.column).and_then(|m| m.get(v)).copied().unwrap_or(0);
+                    BreakdownRow { value: v.clone(), cases, cells }
+                })
+                .collect();
+            BreakdownTable { label: c.label.clone(), columns: sets.iter().map(|(_, t)| t.clone()).collect(), rows }
+        })
+        .collect()
+}
+
+/// A chart placed in a report: the SVG file it reads, its alt text, and its data as a table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartRef {
+    pub path: String,
+    pub caption: String,
+    pub alt: String,
+    pub table: DataTable,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}

@@ -1,0 +1,79 @@
+//! The text model: sentences generated from the figures by MiniJinja templates in
+//! `report-templates/text/`. Output is plain text that reaches Typst as JSON strings, so
+//! nothing in a name or a narrative can become markup.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, Value};
+use serde::Serialize;
+
+use super::words::proportion_words;
+use crate::error::{Location, Problem};
+
+/// The MiniJinja environment with the text templates loaded once.
+pub struct TextModel {
+    env: Environment<'static>,
+    dir: PathBuf,
+}
+
+impl TextModel {
+    /// Loads every `*.j2` file in `dir`.
+    pub fn load(dir: &Path) -> Result<TextModel, Problem> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // Plain text out: no HTML escaping (the text is data to Typst, not markup).
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.add_filter("words", |p: f64| proportion_words(p));
+        env.add_filter("capitalise", |s: String| {
+            let mut c = s.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        });
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Problem::io(dir, "read the text templates folder", &e))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "j2"))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let name = path.file_name().expect("a file").to_string_lossy().into_owned();
+            let source = crate::error::read_to_string(&path)?;
+            env.add_template_owned(name, source).map_err(|e| template_problem(&path, &e))?;
+        }
+        Ok(TextModel { env, dir: dir.to_path_buf() })
+    }
+
+    /// Renders `name` with `context` into paragraphs (separated by blank lines), each with
+    /// its whitespace collapsed.
+    pub fn paragraphs<S: Serialize>(&self, name: &str, context: &S) -> Result<Vec<String>, Problem> {
+        let template = self.env.get_template(name).map_err(|e| template_problem(&self.dir.join(name), &e))?;
+        let text = template.render(Value::from_serialize(context)).map_err(|e| template_problem(&self.dir.join(name), &e))?;
+        Ok(text
+            .split("\n\n")
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty())
+            .collect())
+    }
+
+    /// Renders `name` into one line of text.
+    pub fn line<S: Serialize>(&self, name: &str, context: &S) -> Result<String, Problem> {
+        Ok(self.paragraphs(name, context)?.join(" "))
+    }
+}
+
+fn template_problem(path: &Path, e: &minijinja::Error) -> Problem {
+    let mut location = Location::file(path);
+    if let Some(line) = e.line() {
+        location = location.row(line);
+    }
+    let mut message = format!("text template error: {}", e.kind());
+    if let Some(detail) = e.detail() {
+        message.push_str(&format!(": {detail}"));
+    }
+    Problem::template(location, message).with_hint("fix the MiniJinja template; every value it uses must exist in the report model")
+}

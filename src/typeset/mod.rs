@@ -1,0 +1,172 @@
+//! One Typst engine for the whole run: fonts parsed once, the standard library built once, the
+//! templates read once. Each report is compiled in a [`ReportWorld`] that borrows the engine and
+//! adds the report's own generated files (its data as JSON, its charts as SVG).
+//!
+//! The world serves only the templates folder, the fonts and the report's generated files: a
+//! template that asks for anything else gets an error, and nothing is downloaded.
+
+mod world;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+use walkdir::WalkDir;
+
+use crate::date::Date;
+use crate::error::{Location, Problem};
+
+pub use world::ReportWorld;
+
+/// The warm engine shared by every report of a run (and, later, by the preview server).
+pub struct Engine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    /// Template files by virtual path (`/area.typ`), sources parsed once.
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    templates_dir: PathBuf,
+}
+
+/// One report to typeset: which template, its generated files, and its metadata.
+pub struct TypesetJob {
+    /// Template entry point inside the templates folder, such as `area.typ`.
+    pub template: String,
+    /// Generated files the template may read, by virtual path (`/data.json`, `/charts/x.svg`).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Stable identifier of the document (its output path), for a deterministic PDF id.
+    pub ident: String,
+    /// The document date: the publication date from the data, never the clock.
+    pub date: Date,
+    /// Enforce PDF/UA-1 (title, alt text, structure); drafts are tagged but not enforced.
+    pub enforce_ua: bool,
+}
+
+/// What typesetting produced: the PDF and the number of pages.
+pub struct Typeset {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Vec<String>,
+}
+
+impl Engine {
+    /// Loads every font in `fonts_dir` and every file in `templates_dir`.
+    pub fn new(templates_dir: &Path, fonts_dir: &Path) -> Result<Engine, Problem> {
+        let mut fonts = Vec::new();
+        let mut font_paths: Vec<PathBuf> = WalkDir::new(fonts_dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.into_path())
+            .filter(|p| p.extension().is_some_and(|x| matches!(x.to_str(), Some("ttf" | "otf" | "ttc" | "otc"))))
+            .collect();
+        font_paths.sort();
+        for path in &font_paths {
+            let bytes = crate::error::read(path)?;
+            fonts.extend(Font::iter(Bytes::new(bytes)));
+        }
+        if fonts.is_empty() {
+            return Err(Problem::internal(Location::file(fonts_dir), "no fonts found").with_hint("the fonts/ folder of the project must hold the report fonts (.ttf or .otf)"));
+        }
+        let book = FontBook::from_fonts(&fonts);
+
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        let mut template_paths: Vec<PathBuf> = WalkDir::new(templates_dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        template_paths.sort();
+        if template_paths.is_empty() {
+            return Err(Problem::template(Location::file(templates_dir), "no report templates found").with_hint("run from the project root, or pass --templates <folder>"));
+        }
+        for path in template_paths {
+            let rel = path.strip_prefix(templates_dir).expect("walked under templates_dir");
+            let vpath = VirtualPath::virtualize(Path::new("/"), &Path::new("/").join(rel))
+                .map_err(|e| Problem::template(Location::file(&path), format!("unusable template path: {e:?}")))?;
+            let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+            let bytes = crate::error::read(&path)?;
+            if path.extension().is_some_and(|x| x == "typ") {
+                let text = String::from_utf8(bytes.clone()).map_err(|_| Problem::template(Location::file(&path), "template is not UTF-8 text"))?;
+                sources.insert(id, Source::new(id, text));
+            }
+            files.insert(id, Bytes::new(bytes));
+        }
+
+        Ok(Engine {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            fonts,
+            sources,
+            files,
+            templates_dir: templates_dir.to_path_buf(),
+        })
+    }
+
+    /// Compiles one report to PDF. Memoised layout results of earlier reports are evicted
+    /// afterwards (also after a failure), so memory stays flat over a long run.
+    pub fn compile_pdf(&self, job: &TypesetJob) -> Result<Typeset, Problem> {
+        let result = self.compile_inner(job);
+        comemo::evict(2);
+        result
+    }
+
+    fn compile_inner(&self, job: &TypesetJob) -> Result<Typeset, Problem> {
+        let world = ReportWorld::new(self, job)?;
+        let warned = typst::compile::<PagedDocument>(&world);
+        let warnings: Vec<String> = warned.warnings.iter().map(|d| self.describe(&world, d)).collect();
+        let document = warned.output.map_err(|errors| {
+            let text: Vec<String> = errors.iter().filter(|d| d.severity == Severity::Error).map(|d| self.describe(&world, d)).collect();
+            Problem::template(Location::file(self.templates_dir.join(&job.template)), text.join("\n"))
+                .with_hint("a template error; `check` lists it with the generated data")
+        })?;
+        let date = Datetime::from_ymd(job.date.year, job.date.month, job.date.day).expect("validated date");
+        let mut standards = Vec::new();
+        if job.enforce_ua {
+            standards.push(PdfStandard::Ua_1);
+        }
+        let options = PdfOptions {
+            ident: Smart::Custom(job.ident.clone()),
+            creator: Smart::Custom(Some("inspection-reports".into())),
+            timestamp: Some(Timestamp::new_utc(date)),
+            standards: PdfStandards::new(&standards).map_err(|e| Problem::internal(Location::default(), format!("{e:?}")))?,
+            ..PdfOptions::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
+            let text: Vec<String> = errors.iter().map(|d| self.describe(&world, d)).collect();
+            Problem::template(Location::file(self.templates_dir.join(&job.template)), format!("PDF export failed: {}", text.join("\n")))
+                .with_hint("PDF/UA-1 needs a document title and alt text on every image")
+        })?;
+        Ok(Typeset { pdf, pages: document.pages().len(), warnings })
+    }
+
+    /// `file:line:col: message` for a diagnostic, with its hints.
+    fn describe(&self, world: &ReportWorld<'_>, d: &SourceDiagnostic) -> String {
+        let mut place = String::new();
+        if let Some(id) = d.span.id() {
+            let path = id.vpath().get_without_slash().to_string();
+            if let (Ok(source), Some(range)) = (typst::World::source(world, id), typst::WorldExt::range(world, d.span)) {
+                let lines = source.lines();
+                let line = lines.byte_to_line(range.start).map(|l| l + 1).unwrap_or(0);
+                let col = lines.byte_to_column(range.start).map(|c| c + 1).unwrap_or(0);
+                place = format!("{path}:{line}:{col}: ");
+            } else {
+                place = format!("{path}: ");
+            }
+        }
+        let mut s = format!("{place}{}", d.message);
+        for h in &d.hints {
+            s.push_str(&format!(" (hint: {})", h.v));
+        }
+        s
+    }
+}
