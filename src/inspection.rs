@@ -108,14 +108,16 @@ pub fn load_inspection(path: &Path) -> Result<InspectionSpec, Problem> {
     Ok(spec)
 }
 
-/// Which inspections an aggregate report covers.
+/// Which inspections an aggregate report covers: `{period: 2011-12}` or `{list: [a, b]}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub enum Selection {
+#[serde(deny_unknown_fields)]
+pub struct Selection {
     /// Every inspection of the framework in this period.
-    Period(String),
-    /// These inspection ids.
-    List(Vec<String>),
+    #[serde(default)]
+    pub period: Option<String>,
+    /// These inspection ids (folder names).
+    #[serde(default)]
+    pub list: Option<Vec<String>>,
 }
 
 /// An aggregate report definition: `data/aggregates/*.yaml`.
@@ -144,5 +146,9 @@ pub fn load_aggregate(path: &Path) -> Result<AggregateSpec, Problem> {
     let text = error::read_to_string(path)?;
     let mut spec: AggregateSpec = crate::yaml::from_str(&text, path)?;
     spec.source = path.to_path_buf();
+    if spec.inspections.period.is_some() == spec.inspections.list.is_some() {
+        return Err(Problem::data(crate::error::Location::file(path).key("inspections"), "say either `period` or `list`, not both or neither")
+            .with_hint("`inspections: {period: 2011-12}` takes every inspection of the framework in that period"));
+    }
     Ok(spec)
 }

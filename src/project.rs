@@ -300,8 +300,8 @@ fn select<'a>(spec: &AggregateSpec, frameworks: &BTreeMap<String, FrameworkSpec>
     let at = || Location::file(&spec.source);
     let fw = frameworks.get(&spec.framework).ok_or_else(|| Problem::data(at().key("framework"), format!("unknown framework `{}`", spec.framework)).with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", "))))?;
     let members: Vec<&(InspectionSpec, CaseTable)> = match &spec.inspections {
-        Selection::Period(period) => inspections.iter().filter(|(s, _)| s.framework == spec.framework && &s.period == period).collect(),
-        Selection::List(ids) => {
+        Selection { period: Some(period), .. } => inspections.iter().filter(|(s, _)| s.framework == spec.framework && &s.period == period).collect(),
+        Selection { list: Some(ids), .. } => {
             let mut out = Vec::new();
             let mut problems = Problems::default();
             for id in ids {
@@ -313,6 +313,7 @@ fn select<'a>(spec: &AggregateSpec, frameworks: &BTreeMap<String, FrameworkSpec>
             }
             problems.into_result(out)?
         }
+        Selection { .. } => Vec::new(),
     };
     if members.is_empty() {
         return Err(Problem::data(at().key("inspections"), "the aggregate report selects no inspection").with_hint("check the period or the list of inspection ids").into());

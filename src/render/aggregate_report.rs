@@ -48,6 +48,8 @@ pub struct AggregateReport {
     pub findings: Vec<String>,
     /// Column titles of the scores table.
     pub columns: Vec<String>,
+    /// What each column measures, for sentences ("keep to a minimum ... risk of harm").
+    pub phrases: Vec<String>,
     pub rows: Vec<AreaRow>,
     pub aggregate: Vec<Shown>,
     pub lowest: Vec<Option<Extreme>>,
@@ -221,6 +223,13 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         summary: input.spec.summary.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect(),
         findings: Vec::new(),
         columns: columns.iter().map(|(_, t)| t.clone()).collect(),
+        phrases: columns
+            .iter()
+            .map(|(set, t)| match set {
+                SetId::Score(id) => fw.scores.iter().find(|s| &s.id == id).map(|s| s.phrase.clone()).unwrap_or_else(|| t.to_lowercase()),
+                _ => t.to_lowercase(),
+            })
+            .collect(),
         rows,
         aggregate,
         lowest,

@@ -44,6 +44,9 @@ pub struct AreaReport {
     pub sample: Vec<SampleTable>,
     pub cases: u64,
     pub breakdowns: Vec<BreakdownTable>,
+    /// The question (key question, for standards) with the lowest and highest figure shown.
+    pub weakest: Option<QuestionRow>,
+    pub strongest: Option<QuestionRow>,
     pub charts: Vec<ChartRef>,
     pub methodology: Vec<String>,
     pub glossary: Vec<GlossaryEntry>,
@@ -70,7 +73,7 @@ pub struct FrameworkMeta {
     pub minimum: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct QuestionRow {
     pub id: String,
     pub text: String,
@@ -168,6 +171,15 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     };
     let breakdowns = breakdown_tables(fw, own, &breakdown_sets);
 
+    let candidates: Vec<&QuestionRow> = match &standards {
+        Some(sv) => sv.domains.iter().flat_map(|d| &d.standards).flat_map(|s| &s.key_questions).collect(),
+        None => sections.iter().flat_map(|s| &s.questions).collect(),
+    };
+    let mut shown: Vec<&QuestionRow> = candidates.into_iter().filter(|q| q.area.exact.is_some()).collect();
+    shown.sort_by(|a, b| a.area.exact.unwrap_or(0.0).total_cmp(&b.area.exact.unwrap_or(0.0)).then(a.id.cmp(&b.id)));
+    let weakest = shown.first().map(|q| (*q).clone());
+    let strongest = shown.last().map(|q| (*q).clone());
+
     let doc = DocMeta {
         title: fw.title_for(&insp.area),
         subtitle: format!("{} inspection of {}", fw.short_name, insp.area),
@@ -210,6 +222,8 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         sample: sample_tables(fw, own),
         cases: own.cases,
         breakdowns,
+        weakest,
+        strongest,
         charts: Vec::new(),
         methodology: Vec::new(),
         glossary: fw.glossary.clone(),

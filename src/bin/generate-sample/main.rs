@@ -1,0 +1,353 @@
+//! Generates the embedded sample data in `data/inspections` and `data/aggregates`: case-level
+//! exports whose aggregation gives back exactly the figures the inspectorate published for
+//! 2011-12 (`../shared/published`), and a set of 2018-standards inspections that shows every
+//! rating. Seeded: the same command writes the same bytes.
+//!
+//! ```text
+//! cargo run --release --bin generate-sample -- [--published ../shared/published] [--data data]
+//! ```
+
+mod fit;
+mod narrative;
+mod rng;
+mod write;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use fit::{AreaPlan, QuestionParams};
+use inspection_reports::framework::{self, FrameworkSpec};
+use rng::Rng;
+
+const SEED: u64 = 2012;
+
+fn main() {
+    let mut published = PathBuf::from("../shared/published");
+    let mut data = PathBuf::from("data");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--published" => published = PathBuf::from(&args[i + 1]),
+            "--data" => data = PathBuf::from(&args[i + 1]),
+            other => {
+                eprintln!("unknown argument {other}\nusage: generate-sample [--published DIR] [--data DIR]");
+                std::process::exit(2);
+            }
+        }
+        i += 2;
+    }
+    if let Err(e) = run(&published, &data) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(published: &Path, data: &Path) -> Result<(), String> {
+    let load = |id: &str| framework::load(&data.join("frameworks").join(format!("{id}.yaml"))).map_err(|e| e.to_string());
+    let omi2 = load("omi2")?;
+    let cci = load("cci")?;
+    let adult = load("adult-2018")?;
+    let inspections = data.join("inspections");
+    for dir in ["omi2-2011-12", "cci-2011-12", "adult-2018-19"] {
+        let _ = std::fs::remove_dir_all(inspections.join(dir));
+    }
+    omi2_sample(&omi2, published, data)?;
+    cci_sample(&cci, published, data)?;
+    adult_sample(&adult, data)?;
+    Ok(())
+}
+
+/// Reads a published CSV: name, region (if any) and the three headline figures.
+fn read_published(path: &Path, region_col: bool) -> Result<Vec<(String, String, Vec<u32>)>, String> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+        let skip = if region_col { 2 } else { 1 };
+        let figures = rec.iter().skip(skip).map(|v| v.parse::<u32>().map_err(|e| format!("{}: {v}: {e}", path.display()))).collect::<Result<Vec<_>, _>>()?;
+        out.push((rec[0].to_string(), if region_col { rec[1].to_string() } else { String::new() }, figures));
+    }
+    Ok(out)
+}
+
+type Dist = &'static [(&'static str, f64)];
+
+fn draw_cases(rng: &mut Rng, n: usize, dists: &[(&str, Dist)]) -> Vec<HashMap<String, String>> {
+    (0..n).map(|_| dists.iter().map(|(col, d)| (col.to_string(), rng.weighted(d).to_string())).collect()).collect()
+}
+
+const ETHNICITY: Dist = &[("White", 0.84), ("Mixed", 0.03), ("Asian or Asian British", 0.05), ("Black or Black British", 0.05), ("Chinese or other", 0.01), ("Not recorded", 0.02)];
+const ETHNICITY_LONDON: Dist = &[("White", 0.50), ("Mixed", 0.07), ("Asian or Asian British", 0.12), ("Black or Black British", 0.25), ("Chinese or other", 0.03), ("Not recorded", 0.03)];
+const DISABILITY: Dist = &[("Yes", 0.22), ("No", 0.70), ("Not known", 0.08)];
+
+fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), String> {
+    let rows = read_published(&published.join("omi2-2011-12-headline-scores.csv"), false)?;
+    let regions: HashMap<&str, (&str, &str)> = [
+        ("Cumbria", ("North West", "2011-07")),
+        ("Cheshire", ("North West", "2011-08")),
+        ("Greater Manchester", ("North West", "2011-09")),
+        ("Merseyside", ("North West", "2011-10")),
+        ("Lancashire", ("North West", "2011-10")),
+        ("London", ("London", "2012-02")),
+        ("Durham Tees Valley", ("North East", "2012-02")),
+        ("Northumbria", ("North East", "2012-03")),
+        ("Warwickshire", ("West Midlands", "2012-05")),
+        ("Staffordshire and West Midlands", ("West Midlands", "2012-06")),
+        ("West Mercia", ("West Midlands", "2012-06")),
+    ]
+    .into_iter()
+    .collect();
+    let params: HashMap<&str, QuestionParams> = [
+        ("q1_01", 0.97, 0.79, None),
+        ("q1_02", 0.70, 0.57, None),
+        ("q1_03", 0.72, 0.50, None),
+        ("q1_04", 0.40, 0.60, None),
+        ("q1_05", 0.97, 0.80, None),
+        ("q1_06", 0.96, 0.75, None),
+        ("q1_07", 0.60, 0.75, None),
+        ("q1_08", 0.92, 0.72, None),
+        ("q1_09", 0.80, 0.71, Some(("sentence_type", &["Licence"][..]))),
+        ("q1_10", 0.98, 0.85, None),
+        ("q2_01", 0.22, 0.84, None),
+        ("q2_02", 0.55, 0.72, None),
+        ("q2_03", 0.50, 0.66, None),
+        ("q2_04", 0.45, 0.83, Some(("sentence_type", &["Licence"][..]))),
+        ("q2_05", 0.97, 0.82, None),
+        ("q2_06", 0.95, 0.72, None),
+        ("q2_07", 0.85, 0.60, Some(("sentence_type", &["Licence"][..]))),
+        ("q2_08", 0.97, 0.85, None),
+        ("q2_09", 0.98, 0.92, None),
+        ("q2_10", 0.75, 0.87, Some(("sentence_type", &["Licence"][..]))),
+        ("q2_11", 0.70, 0.80, Some(("sentence_type", &["Community order", "Suspended sentence order"][..]))),
+        ("q3_01", 0.90, 0.74, None),
+        ("q3_02", 0.92, 0.73, None),
+        ("q3_03", 0.80, 0.83, None),
+        ("q3_04", 0.75, 0.76, None),
+        ("q3_05", 0.98, 0.96, None),
+        ("q3_06", 0.55, 0.75, None),
+    ]
+    .into_iter()
+    .map(|(q, alpha, beta, eligible)| (q, QuestionParams { alpha, beta, eligible }))
+    .collect();
+    let mut rng = Rng::new(SEED);
+    for attempt in 0..5000 {
+        let mut plans = Vec::new();
+        for (name, _, targets) in &rows {
+            let n = if name == "London" { 440 } else { rng.range(100, 220) as usize };
+            let eth = if name == "London" { ETHNICITY_LONDON } else { ETHNICITY };
+            let cases = draw_cases(&mut rng, n, &[
+                ("sex", &[("Male", 0.89), ("Female", 0.11)]),
+                ("ethnicity", eth),
+                ("age_band", &[("18–20", 0.12), ("21–24", 0.18), ("25–34", 0.33), ("35–49", 0.28), ("50 and over", 0.09)]),
+                ("disability", DISABILITY),
+                ("sentence_type", &[("Community order", 0.42), ("Suspended sentence order", 0.20), ("Licence", 0.38)]),
+            ]);
+            plans.push(AreaPlan { targets: targets.clone(), cases });
+        }
+        match fit::fit(fw, &plans, &[77, 76, 79], &[("assessment", 79), ("interventions", 78), ("outcomes", 70)], &params, &mut rng) {
+            Ok(f) => {
+                eprintln!("OMI 2: fitted on attempt {attempt}");
+                let dir = data.join("inspections").join("omi2-2011-12");
+                for (k, (name, _, _)) in rows.iter().enumerate() {
+                    let (region, month) = regions.get(name.as_str()).copied().ok_or_else(|| format!("no region for trust {name}"))?;
+                    let area = write::Area {
+                        name: name.clone(),
+                        kind: "Probation Trust".into(),
+                        region: region.into(),
+                        provider: format!("{name} Probation Trust"),
+                        period: "2011-12".into(),
+                        publication: format!("{month}-{:02}", 5 + (k * 7) % 20),
+                        status: "published",
+                    };
+                    let narr = narrative::headline(fw, &area, &mut rng);
+                    write::inspection(fw, &dir, &area, &plans[k].cases, &f.relevant[k], &f.yes[k], &params, &mut rng, &narr)?;
+                }
+                write::aggregate(data, "omi2-2011-12", "Offender Management Inspection 2: findings from inspections in 2011–12", "Probation Trusts inspected between April 2011 and March 2012", "omi2", "2011-12", "2012-07-12",
+                    "This report brings together the findings of the 11 inspections of adult offending work that HMI Probation carried out in 2011–12 under the second Offender Management Inspection programme, in the North West, London, the North East and the West Midlands.")?;
+                return Ok(());
+            }
+            Err(e) if attempt % 500 == 0 => eprintln!("OMI 2 attempt {attempt}: {e}"),
+            Err(_) => {}
+        }
+    }
+    Err("OMI 2: no fit found".into())
+}
+
+fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), String> {
+    let rows = read_published(&published.join("cci-2011-12-headline-scores.csv"), true)?;
+    const TOTAL: usize = 2461;
+    let params: HashMap<&str, QuestionParams> = [
+        ("c1_01", 0.98, 0.70),
+        ("c1_02", 0.95, 0.66),
+        ("c1_03", 0.92, 0.68),
+        ("c1_04", 0.98, 0.72),
+        ("c1_05", 0.45, 0.60),
+        ("c1_06", 0.55, 0.62),
+        ("c1_07", 0.97, 0.68),
+        ("c1_08", 0.60, 0.62),
+        ("c2_01", 0.96, 0.80),
+        ("c2_02", 0.90, 0.76),
+        ("c2_03", 0.85, 0.80),
+        ("c2_04", 0.50, 0.62),
+        ("c2_05", 0.25, 0.60),
+        ("c2_06", 0.70, 0.76),
+        ("c2_07", 0.60, 0.72),
+        ("c3_01", 0.80, 0.62),
+        ("c3_02", 0.95, 0.82),
+        ("c3_03", 0.50, 0.58),
+        ("c3_04", 0.55, 0.62),
+        ("c3_05", 0.85, 0.78),
+    ]
+    .into_iter()
+    .map(|(q, alpha, beta)| (q, QuestionParams { alpha, beta, eligible: None }))
+    .collect();
+    let mut rng = Rng::new(SEED + 1);
+    for attempt in 0..5000 {
+        // Case counts summing to the published 2,461.
+        let raw: Vec<f64> = rows.iter().map(|_| rng.uniform(25.0, 75.0)).collect();
+        let sum: f64 = raw.iter().sum();
+        let mut counts: Vec<usize> = raw.iter().map(|r| (r / sum * TOTAL as f64).floor() as usize).collect();
+        let mut k = 0;
+        while counts.iter().sum::<usize>() < TOTAL {
+            let len = counts.len();
+            counts[k % len] += 1;
+            k += 1;
+        }
+        // Characteristics with the published shares over the whole sample.
+        let quota = |rng: &mut Rng, d: &[(&str, f64)]| rng.quota(TOTAL, d);
+        let sex = quota(&mut rng, &[("Boy or young man", 0.85), ("Girl or young woman", 0.15)]);
+        let eth = quota(&mut rng, &[("White", 0.62), ("Mixed", 0.09), ("Asian or Asian British", 0.07), ("Black or Black British", 0.16), ("Chinese or other", 0.02), ("Not recorded", 0.04)]);
+        let age = quota(&mut rng, &[("10–14", 0.18), ("15–16", 0.45), ("17–18", 0.37)]);
+        let dis = quota(&mut rng, &[("Yes", 0.21), ("No", 0.71), ("Not known", 0.08)]);
+        let lac = quota(&mut rng, &[("Yes", 0.21), ("No", 0.79)]);
+        let sent = quota(&mut rng, &[("Referral order", 0.30), ("Youth rehabilitation order", 0.50), ("Detention and training order", 0.15), ("Other custodial sentence", 0.05)]);
+        let mut next = 0;
+        let mut plans = Vec::new();
+        for (i, (_, _, targets)) in rows.iter().enumerate() {
+            let cases = (0..counts[i])
+                .map(|_| {
+                    let j = next;
+                    next += 1;
+                    [("sex", &sex[j]), ("ethnicity", &eth[j]), ("age_band", &age[j]), ("disability", &dis[j]), ("looked_after", &lac[j]), ("sentence_type", &sent[j])]
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v.clone()))
+                        .collect()
+                })
+                .collect();
+            plans.push(AreaPlan { targets: targets.clone(), cases });
+        }
+        match fit::fit(fw, &plans, &[68, 62, 72], &[("assessment", 67), ("interventions", 72), ("outcomes", 67)], &params, &mut rng) {
+            Ok(f) => {
+                eprintln!("CCI: fitted on attempt {attempt}");
+                let dir = data.join("inspections").join("cci-2011-12");
+                for (k, (name, region, _)) in rows.iter().enumerate() {
+                    // Published in the order of the annual report's table, July 2011 to June 2012.
+                    let month = 7 + (k * 12) / rows.len();
+                    let (year, month) = if month > 12 { (2012, month - 12) } else { (2011, month) };
+                    let area = write::Area {
+                        name: name.clone(),
+                        kind: "Youth Offending Team".into(),
+                        region: region.clone(),
+                        provider: format!("{name} Youth Offending Team"),
+                        period: "2011-12".into(),
+                        publication: format!("{year}-{month:02}-{:02}", 3 + (k * 5) % 24),
+                        status: "published",
+                    };
+                    let narr = narrative::headline(fw, &area, &mut rng);
+                    write::inspection(fw, &dir, &area, &plans[k].cases, &f.relevant[k], &f.yes[k], &params, &mut rng, &narr)?;
+                }
+                write::aggregate(data, "cci-2011-12", "Core Case Inspection of youth offending work: findings from inspections in 2011–12", "Youth Offending Teams inspected between April 2011 and March 2012", "cci", "2011-12", "2012-07-12",
+                    "This report brings together the findings of the 53 Core Case Inspections of youth offending work that HMI Probation carried out in 2011–12, in the South East, London, the East of England and the East Midlands, the final year of the three-year programme.")?;
+                return Ok(());
+            }
+            Err(e) if attempt % 500 == 0 => eprintln!("CCI attempt {attempt}: {e}"),
+            Err(_) => {}
+        }
+    }
+    Err("CCI: no fit found".into())
+}
+
+fn adult_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
+    use inspection_reports::framework::StandardRule;
+    // Target ratings per area: judged 1.1–1.4, case standards 2.1–2.4, provider standards 3.1–3.2.
+    // O = Outstanding, G = Good, R = Requires improvement, I = Inadequate.
+    let areas: [(&str, &str, &str, &str); 6] = [
+        ("Northmoor", "NPS", "North", "OOOG OOOO OO"),
+        ("Riverside", "NPS", "South", "GGGO GGGR GO"),
+        ("Eastfield", "NPS", "East", "RGRR RRIR GR"),
+        ("Westvale", "CRC", "West", "IIRI IIII RI"),
+        ("Southdown", "CRC", "South", "GRGG RGRI GG"),
+        ("Highcross", "CRC", "Midlands", "GGOG GOGG OG"),
+    ];
+    let rating_id = |c: char| match c {
+        'O' => "outstanding",
+        'G' => "good",
+        'R' => "requires_improvement",
+        _ => "inadequate",
+    };
+    let band = |c: char| match c {
+        'O' => (81.0, 93.0),
+        'G' => (66.5, 78.0),
+        'R' => (51.0, 63.5),
+        _ => (28.0, 47.0),
+    };
+    let mut rng = Rng::new(SEED + 2);
+    let dir = data.join("inspections").join("adult-2018-19");
+    for (k, (name, provider, region, profile)) in areas.iter().enumerate() {
+        let letters: Vec<char> = profile.chars().filter(|c| !c.is_whitespace()).collect();
+        let n = if *provider == "NPS" { rng.range(80, 110) } else { rng.range(100, 140) } as usize;
+        let sentence: Dist = if *provider == "NPS" { &[("Community order", 0.30), ("Suspended sentence order", 0.15), ("Licence", 0.55)] } else { &[("Community order", 0.50), ("Suspended sentence order", 0.25), ("Licence", 0.25)] };
+        let mut cases = draw_cases(&mut rng, n, &[
+            ("sex", &[("Male", 0.88), ("Female", 0.12)]),
+            ("ethnicity", ETHNICITY),
+            ("age_band", &[("18–24", 0.20), ("25–34", 0.35), ("35–49", 0.33), ("50 and over", 0.12)]),
+            ("disability", &[("Yes", 0.28), ("No", 0.65), ("Not known", 0.07)]),
+            ("sentence_type", sentence),
+        ]);
+        for c in &mut cases {
+            c.insert("provider".into(), provider.to_string());
+        }
+        let standards: Vec<_> = fw.standards.iter().filter(|s| s.applies_to(provider)).collect();
+        let mut judged = Vec::new();
+        let mut relevant = vec![0u32; fw.questions.len()];
+        let mut yes = vec![0u32; fw.questions.len()];
+        for (s, letter) in standards.iter().zip(&letters) {
+            match s.rule {
+                StandardRule::Judged => judged.push((s.id.clone(), rating_id(*letter).to_string())),
+                StandardRule::LowestKeyQuestion => {
+                    let (lo, hi) = band(*letter);
+                    let lowest = rng.range(0, s.key_questions.len() as u32 - 1) as usize;
+                    for (j, q) in s.key_questions.iter().enumerate() {
+                        let qi = fw.questions.iter().position(|x| &x.id == q).expect("validated");
+                        let alpha = if q.starts_with("kq3_2n") { 0.35 } else if q.starts_with("kq3") { 0.6 } else { 0.97 };
+                        let r = ((n as f64 * alpha * rng.uniform(0.9, 1.0)).round() as u32).max(15);
+                        // The deciding key question sits inside the band; the others above it.
+                        let target = if j == lowest { rng.uniform(lo, hi) } else { (rng.uniform(lo, hi) + rng.uniform(2.0, 12.0)).min(97.0) };
+                        let mut y = (target * f64::from(r) / 100.0).round() as u32;
+                        while 100.0 * f64::from(y) / f64::from(r) < lo - 0.9 { y += 1; }
+                        while y > 0 && 100.0 * f64::from(y) / f64::from(r) >= hi + 1.5 { y -= 1; }
+                        relevant[qi] = r;
+                        yes[qi] = y.min(r);
+                    }
+                }
+            }
+        }
+        let area = write::Area {
+            name: format!("{name} {}", if *provider == "NPS" { "NPS division" } else { "CRC" }),
+            kind: if *provider == "NPS" { "National Probation Service division".into() } else { "Community Rehabilitation Company".into() },
+            region: region.to_string(),
+            provider: provider.to_string(),
+            period: "2018-19".into(),
+            publication: format!("2019-{:02}-{:02}", 3 + k, 10 + k),
+            status: "published",
+        };
+        let params: HashMap<&str, QuestionParams> = HashMap::new();
+        let mut narr = narrative::standards(fw, &area, &standards, &letters, &mut rng);
+        narr.judged = judged;
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &params, &mut rng, &narr)?;
+    }
+    write::aggregate(data, "adult-2018-19", "Probation services inspected in 2018–19: ratings and findings", "National Probation Service divisions and Community Rehabilitation Companies inspected under the 2018 standards", "adult-2018", "2018-19", "2019-10-15",
+        "This report brings together the ratings and case findings of the six inspections of probation services carried out in 2018–19 under the inspection standards introduced in 2018: three divisions of the National Probation Service and three Community Rehabilitation Companies. The areas and their figures are illustrative sample data.")?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Inspectors' narrative for the sample: plausible text, no figures (figures come from data).
+
+use inspection_reports::framework::{FrameworkSpec, StandardSpec};
+
+use crate::rng::Rng;
+use crate::write::Area;
+
+#[derive(Default)]
+pub struct Narr {
+    pub summary: String,
+    pub strengths: Vec<String>,
+    pub areas_for_improvement: Vec<String>,
+    pub recommendations: Vec<String>,
+    pub context: Vec<String>,
+    /// (standard id, strengths, areas for improvement)
+    pub standards: Vec<(String, Vec<String>, Vec<String>)>,
+    pub judged: Vec<(String, String)>,
+}
+
+fn pick<'a>(rng: &mut Rng, from: &[&'a str], n: usize) -> Vec<String> {
+    let mut idx: Vec<usize> = (0..from.len()).collect();
+    rng.shuffle(&mut idx);
+    let mut chosen: Vec<usize> = idx.into_iter().take(n).collect();
+    chosen.sort();
+    chosen.into_iter().map(|i| from[i].to_string()).collect()
+}
+
+pub fn headline(fw: &FrameworkSpec, area: &Area, rng: &mut Rng) -> Narr {
+    let person = &fw.person;
+    let strengths = [
+        "Staff knew their cases well and could describe the work they were doing with confidence.".to_string(),
+        format!("Most {person}s were seen promptly at the start of their sentence, and contact was kept up well."),
+        "Work with partner agencies to manage the most serious cases was well organised.".to_string(),
+        "Interventions were generally delivered in line with the sentence of the court.".to_string(),
+        "Managers were accessible and staff told us they felt well supported.".to_string(),
+        "Enforcement action, where it was needed, was taken promptly and appropriately.".to_string(),
+    ];
+    let improvements = [
+        "The quality of risk of harm analysis was inconsistent and did not always draw on all the information available.".to_string(),
+        "Plans to manage risk of harm did not always set out clearly who would do what and when.".to_string(),
+        "Changes in circumstances were not always identified quickly enough, nor acted on.".to_string(),
+        "Diversity factors were not always taken into account when planning the work.".to_string(),
+        "Management oversight of the most complex cases needed to be more consistent.".to_string(),
+    ];
+    let recs = [
+        format!("a full analysis of the risk of harm to others is completed where required, drawing on all available information, and is reviewed when the {person}'s circumstances change"),
+        "plans to manage the risk of harm to others are specific about actions, responsibilities and timescales".to_string(),
+        "managers provide effective oversight of the assessment and planning of cases that pose a high risk of harm".to_string(),
+        format!("planning takes account of each {person}'s diversity needs and is reviewed at appropriate intervals"),
+        "changes in the risk of harm are anticipated, identified swiftly and acted on".to_string(),
+    ];
+    let s: Vec<&str> = strengths.iter().map(String::as_str).collect();
+    let i: Vec<&str> = improvements.iter().map(String::as_str).collect();
+    let r: Vec<&str> = recs.iter().map(String::as_str).collect();
+    Narr {
+        summary: format!(
+            "We inspected a representative sample of cases supervised by {}. Inspectors, with local assessors, examined the work in each case and interviewed the practitioners responsible.\n\nOverall we found committed staff who knew their cases well. The work to protect the public was not yet consistent enough, and we have made recommendations to help {} improve it.",
+            area.provider, area.name
+        ),
+        strengths: pick(rng, &s, 3),
+        areas_for_improvement: pick(rng, &i, 3),
+        recommendations: pick(rng, &r, 3),
+        context: vec![
+            format!("{} is part of the {} region.", area.provider, area.region),
+            format!("The cases inspected were those of {person}s sentenced in the year before the inspection, selected to represent the caseload."),
+        ],
+        ..Narr::default()
+    }
+}
+
+pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], letters: &[char], rng: &mut Rng) -> Narr {
+    let mut n = headline(fw, area, rng);
+    n.summary = format!(
+        "We inspected {} under the standards for adult probation services introduced in 2018, looking at the organisation's leadership, staffing, services and information, and at the quality of work in a sample of cases.\n\nThe ratings below reflect the findings of our case inspection and of our fieldwork interviews and evidence.",
+        area.name
+    );
+    for (s, l) in standards.iter().zip(letters) {
+        let (good, bad): (&[&str], &[&str]) = match l {
+            'O' | 'G' => (
+                &["Work was well focused on engaging the person on probation.", "Practitioners had the time and support to do the work well.", "Partnership arrangements supported the work effectively."],
+                &["Information from other agencies was not always obtained promptly."],
+            ),
+            _ => (
+                &["Some practitioners showed real commitment to the people they supervised."],
+                &["Work to keep other people safe was not good enough in too many cases.", "Caseloads were too high for practitioners to do the work well.", "Managers did not oversee the work consistently."],
+            ),
+        };
+        n.standards.push((s.id.clone(), pick(rng, good, 2.min(good.len())), pick(rng, bad, 2.min(bad.len()))));
+    }
+    n
+}

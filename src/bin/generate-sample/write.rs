@@ -1,0 +1,145 @@
+//! Writes an inspection folder (inspection.yaml and cases.csv) and aggregate definitions.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use inspection_reports::date::Date;
+use inspection_reports::framework::FrameworkSpec;
+use serde_yaml_ng::{Mapping, Value};
+
+use crate::fit::QuestionParams;
+use crate::narrative::Narr;
+use crate::rng::Rng;
+
+pub struct Area {
+    pub name: String,
+    pub kind: String,
+    pub region: String,
+    pub provider: String,
+    pub period: String,
+    pub publication: String,
+    pub status: &'static str,
+}
+
+const INSPECTORS: &[&str] = &["Helen Davies", "Martin Clarke", "Joanna Price", "Andrew Morris", "Siân Roberts", "Rajesh Patel", "Fiona Campbell", "Tom Ashworth"];
+
+pub fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else if !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    s.trim_matches('-').to_string()
+}
+
+fn v(s: impl Into<String>) -> Value {
+    Value::String(s.into())
+}
+
+fn list(items: &[String]) -> Value {
+    Value::Sequence(items.iter().map(|s| v(s.clone())).collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn inspection(fw: &FrameworkSpec, dir: &Path, area: &Area, cases: &[HashMap<String, String>], relevant: &[u32], yes: &[u32], params: &HashMap<&str, QuestionParams>, rng: &mut Rng, narr: &Narr) -> Result<(), String> {
+    let folder = dir.join(slug(&area.name));
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+
+    // Answers: which eligible cases are relevant, and which relevant ones are Yes.
+    let n = cases.len();
+    let mut answers = vec![vec!["N/A"; fw.questions.len()]; n];
+    for (qi, q) in fw.questions.iter().enumerate() {
+        let p = params.get(q.id.as_str()).copied().unwrap_or_default();
+        let mut eligible: Vec<usize> = (0..n).filter(|&c| p.eligible.is_none_or(|(col, vals)| vals.contains(&cases[c][col].as_str()))).collect();
+        rng.shuffle(&mut eligible);
+        let r = (relevant[qi] as usize).min(eligible.len());
+        for (k, &c) in eligible.iter().take(r).enumerate() {
+            answers[c][qi] = if k < yes[qi] as usize { "Yes" } else { "No" };
+        }
+    }
+    let prefix: String = area.name.chars().filter(|c| c.is_ascii_uppercase()).collect();
+    let mut w = csv::Writer::from_path(folder.join("cases.csv")).map_err(|e| e.to_string())?;
+    let mut header = vec![fw.case_id_column.clone()];
+    header.extend(fw.characteristics.iter().map(|c| c.column.clone()));
+    header.extend(fw.questions.iter().map(|q| q.id.clone()));
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for (c, case) in cases.iter().enumerate() {
+        let mut row = vec![format!("{}{:04}", if prefix.is_empty() { "C" } else { &prefix }, c + 1)];
+        row.extend(fw.characteristics.iter().map(|ch| case[&ch.column].clone()));
+        row.extend(answers[c].iter().map(|a| a.to_string()));
+        w.write_record(&row).map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())?;
+
+    // Fieldwork about ten weeks before publication.
+    let p = Date::parse(&area.publication).map_err(|e| e)?;
+    let (y, m) = if p.month > 3 { (p.year, p.month - 3) } else { (p.year - 1, p.month + 9) };
+    let start = Date { year: y, month: m, day: 3 + (rng.range(0, 14) as u8) };
+    let end = Date { day: start.day + 4, ..start };
+
+    let mut doc = Mapping::new();
+    doc.insert(v("framework"), v(fw.id.clone()));
+    doc.insert(v("area"), v(area.name.clone()));
+    doc.insert(v("area_kind"), v(area.kind.clone()));
+    doc.insert(v("region"), v(area.region.clone()));
+    doc.insert(v("provider"), v(area.provider.clone()));
+    doc.insert(v("period"), v(area.period.clone()));
+    let mut fieldwork = Mapping::new();
+    fieldwork.insert(v("start"), v(start.to_string()));
+    fieldwork.insert(v("end"), v(end.to_string()));
+    doc.insert(v("fieldwork"), Value::Mapping(fieldwork));
+    doc.insert(v("publication_date"), v(area.publication.clone()));
+    doc.insert(v("status"), v(area.status));
+    doc.insert(v("lead_inspector"), v(INSPECTORS[rng.range(0, INSPECTORS.len() as u32 - 1) as usize]));
+    doc.insert(v("acknowledgements"), v(format!("We are grateful to the staff and managers of {} and to the local assessors who helped us with this inspection.", area.provider)));
+    doc.insert(v("cases"), v("cases.csv"));
+    let mut narrative = Mapping::new();
+    narrative.insert(v("summary"), v(narr.summary.clone()));
+    narrative.insert(v("strengths"), list(&narr.strengths));
+    narrative.insert(v("areas_for_improvement"), list(&narr.areas_for_improvement));
+    narrative.insert(v("recommendations"), list(&narr.recommendations));
+    narrative.insert(v("context"), list(&narr.context));
+    if !narr.standards.is_empty() {
+        let mut st = Mapping::new();
+        for (id, s, a) in &narr.standards {
+            let mut m = Mapping::new();
+            m.insert(v("strengths"), list(s));
+            m.insert(v("areas_for_improvement"), list(a));
+            st.insert(v(id.clone()), Value::Mapping(m));
+        }
+        narrative.insert(v("standards"), Value::Mapping(st));
+    }
+    doc.insert(v("narrative"), Value::Mapping(narrative));
+    if !narr.judged.is_empty() {
+        let mut j = Mapping::new();
+        for (id, r) in &narr.judged {
+            j.insert(v(id.clone()), v(r.clone()));
+        }
+        doc.insert(v("judged_ratings"), Value::Mapping(j));
+    }
+    let text = format!("# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}", serde_yaml_ng::to_string(&Value::Mapping(doc)).map_err(|e| e.to_string())?);
+    std::fs::write(folder.join("inspection.yaml"), text).map_err(|e| e.to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn aggregate(data: &Path, id: &str, title: &str, subtitle: &str, framework: &str, period: &str, date: &str, summary: &str) -> Result<(), String> {
+    let dir = data.join("aggregates");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut doc = Mapping::new();
+    doc.insert(v("id"), v(id));
+    doc.insert(v("title"), v(title));
+    doc.insert(v("subtitle"), v(subtitle));
+    doc.insert(v("framework"), v(framework));
+    let mut sel = Mapping::new();
+    sel.insert(v("period"), v(period));
+    doc.insert(v("inspections"), Value::Mapping(sel));
+    doc.insert(v("period"), v(period));
+    doc.insert(v("publication_date"), v(date));
+    doc.insert(v("status"), v("published"));
+    doc.insert(v("summary"), v(summary));
+    let text = format!("# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}", serde_yaml_ng::to_string(&Value::Mapping(doc)).map_err(|e| e.to_string())?);
+    std::fs::write(dir.join(format!("{id}.yaml")), text).map_err(|e| e.to_string())
+}
