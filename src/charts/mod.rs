@@ -8,12 +8,12 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub const FONT_FAMILY: &str = "Open Sans";
 
 const WIDTH: u32 = 820;
-const LABEL_W: i32 = 300;
-const BAR_H: i32 = 22;
+const LABEL_W: i32 = 330;
+const BAR_H: i32 = 30;
 const BAR_GAP: i32 = 5;
 const GROUP_GAP: i32 = 16;
 const TOP: i32 = 14;
-const AXIS_H: i32 = 34;
+const AXIS_H: i32 = 44;
 /// Chart colours: dark enough that white text and the bars' edges stand out (contrast ≥ 4.5:1).
 const EMPHASIS: RGBColor = RGBColor(0x1d, 0x4f, 0x91);
 const OTHER: RGBColor = RGBColor(0x8a, 0x95, 0x9b);
@@ -48,14 +48,14 @@ pub struct Bar {
 
 /// Draws `chart` as SVG text.
 pub fn horizontal_bars(chart: &BarChart) -> String {
-    let wrapped: Vec<Vec<String>> = chart.groups.iter().map(|g| wrap(&g.label, 40)).collect();
+    let wrapped: Vec<Vec<String>> = chart.groups.iter().map(|g| wrap(&g.label, 28)).collect();
     let mut heights = Vec::new();
     for (g, lines) in chart.groups.iter().zip(&wrapped) {
         let bars = g.bars.len().max(1) as i32 * (BAR_H + BAR_GAP) - BAR_GAP;
-        heights.push(bars.max(lines.len() as i32 * 16));
+        heights.push(bars.max(lines.len() as i32 * 22));
     }
     let body: i32 = heights.iter().sum::<i32>() + GROUP_GAP * (chart.groups.len().saturating_sub(1) as i32);
-    let height = (TOP + body + AXIS_H + if chart.reference.is_some() { 18 } else { 0 }) as u32;
+    let height = (TOP + body + AXIS_H + if chart.reference.is_some() { 26 } else { 0 }) as u32;
 
     let mut svg = String::new();
     {
@@ -71,7 +71,7 @@ type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i32], body: i32) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
     root.fill(&WHITE)?;
     let x0 = LABEL_W + 10;
-    let x1 = WIDTH as i32 - 150;
+    let x1 = WIDTH as i32 - 190;
     let x = |v: f64| x0 + ((x1 - x0) as f64 * v.clamp(0.0, 100.0) / 100.0).round() as i32;
     let font = |size: i32| (FONT_FAMILY, size).into_font().color(&INK);
     let axis_y = TOP + body + 6;
@@ -80,15 +80,15 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
     for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
         let gx = x(tick);
         root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;
-        root.draw(&Text::new(format!("{tick:.0}%"), (gx, axis_y + 4), font(12).pos(Pos::new(HPos::Center, VPos::Top))))?;
+        root.draw(&Text::new(format!("{tick:.0}%"), (gx, axis_y + 4), font(17).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
 
     let mut y = TOP;
     for ((group, lines), h) in chart.groups.iter().zip(wrapped).zip(heights) {
         let block = group.bars.len().max(1) as i32 * (BAR_H + BAR_GAP) - BAR_GAP;
-        let label_top = y + (block - lines.len() as i32 * 16) / 2;
+        let label_top = y + (block - lines.len() as i32 * 22) / 2;
         for (i, line) in lines.iter().enumerate() {
-            root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 8 + i as i32 * 16), font(13).pos(Pos::new(HPos::Right, VPos::Center))))?;
+            root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 11 + i as i32 * 22), font(19).pos(Pos::new(HPos::Right, VPos::Center))))?;
         }
         for (i, bar) in group.bars.iter().enumerate() {
             let by = y + i as i32 * (BAR_H + BAR_GAP);
@@ -106,7 +106,7 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
                 root.draw(&PathElement::new(vec![(x(hi), by + 4), (x(hi), by + BAR_H - 4)], style))?;
                 end = end.max(x(hi));
             }
-            root.draw(&Text::new(bar.label.clone(), (end + 6, by + BAR_H / 2), font(13).pos(Pos::new(HPos::Left, VPos::Center))))?;
+            root.draw(&Text::new(bar.label.clone(), (end + 8, by + BAR_H / 2), font(19).pos(Pos::new(HPos::Left, VPos::Center))))?;
         }
         y += h + GROUP_GAP;
     }
@@ -114,7 +114,7 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
     if let Some((label, v)) = &chart.reference {
         let rx = x(*v);
         root.draw(&PathElement::new(vec![(rx, TOP - 6), (rx, axis_y)], INK.stroke_width(2)))?;
-        root.draw(&Text::new(label.clone(), (rx, axis_y + 22), font(12).pos(Pos::new(HPos::Center, VPos::Top))))?;
+        root.draw(&Text::new(label.clone(), (rx, axis_y + 22), font(17).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
     Ok(())
 }

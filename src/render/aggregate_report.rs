@@ -210,7 +210,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         copyright_year: input.spec.publication_date.year,
         isbn: input.spec.isbn.clone(),
         draft: input.draft || input.spec.status == Status::Draft,
-        running_header: input.spec.title.clone(),
+        running_header: format!("{} {}: aggregate report", fw.short_name, input.spec.period),
     };
     let mut report = AggregateReport {
         kind: "aggregate",

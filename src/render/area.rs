@@ -257,7 +257,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             columns: vec!["Score".into(), insp.area.clone(), "All areas".into(), "Lowest".into(), "Highest".into()],
             rows: rows
                 .iter()
-                .map(|r| vec![r.title.clone(), r.area.text.clone(), r.aggregate.text.clone(), r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(), r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default()])
+                .map(|r| vec![r.title.clone(), format!("{} ({})", r.area.text, r.area.relevant), r.aggregate.text.clone(), r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(), r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default()])
                 .collect(),
         };
         let alt = text.line("alt-area-scores.j2", &report)?;

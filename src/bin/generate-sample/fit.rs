@@ -151,8 +151,11 @@ pub fn fit(fw: &FrameworkSpec, areas: &[AreaPlan], aggregate: &[u32], criteria: 
             let (from, to) = if emax > 0.25 { (Some(cmax), if emin < 0.0 { Some(cmin) } else { None }) } else { (if emax > 0.0 { Some(cmax) } else { None }, Some(cmin)) };
             let a = rng.range(0, areas.len() as u32 - 1) as usize;
             let t = rng.range(0, headlines.len() as u32 - 1) as usize;
-            let src: Vec<usize> = (0..qn).filter(|&q| thread[q] == t && yes[a][q] > 0 && match from { Some(c) => crit_of[q] == Some(c), None => crit_of[q] != to }).collect();
-            let dst: Vec<usize> = (0..qn).filter(|&q| thread[q] == t && yes[a][q] < relevant[a][q] && match to { Some(c) => crit_of[q] == Some(c), None => crit_of[q] != from }).collect();
+            // Keep every question's rate plausible: between 35% and 98% of its relevant answers.
+            let can_lose = |q: usize| f64::from(yes[a][q]) - 1.0 >= 0.35 * f64::from(relevant[a][q]);
+            let can_gain = |q: usize| f64::from(yes[a][q]) + 1.0 <= 0.98 * f64::from(relevant[a][q]);
+            let src: Vec<usize> = (0..qn).filter(|&q| thread[q] == t && can_lose(q) && match from { Some(c) => crit_of[q] == Some(c), None => crit_of[q] != to }).collect();
+            let dst: Vec<usize> = (0..qn).filter(|&q| thread[q] == t && can_gain(q) && match to { Some(c) => crit_of[q] == Some(c), None => crit_of[q] != from }).collect();
             if src.is_empty() || dst.is_empty() {
                 continue;
             }

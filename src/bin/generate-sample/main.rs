@@ -120,12 +120,12 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
         ("q2_09", 0.98, 0.92, None),
         ("q2_10", 0.75, 0.87, Some(("sentence_type", &["Licence"][..]))),
         ("q2_11", 0.70, 0.80, Some(("sentence_type", &["Community order", "Suspended sentence order"][..]))),
-        ("q3_01", 0.90, 0.74, None),
-        ("q3_02", 0.92, 0.73, None),
-        ("q3_03", 0.80, 0.83, None),
-        ("q3_04", 0.75, 0.76, None),
-        ("q3_05", 0.98, 0.96, None),
-        ("q3_06", 0.55, 0.75, None),
+        ("q3_01", 0.90, 0.66, None),
+        ("q3_02", 0.92, 0.65, None),
+        ("q3_03", 0.80, 0.72, None),
+        ("q3_04", 0.75, 0.66, None),
+        ("q3_05", 0.98, 0.86, None),
+        ("q3_06", 0.55, 0.62, None),
     ]
     .into_iter()
     .map(|(q, alpha, beta, eligible)| (q, QuestionParams { alpha, beta, eligible }))
