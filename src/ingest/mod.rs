@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Location, Problem, Problems};
 use crate::framework::{Answer, FrameworkSpec};
 
-pub use csv_export::read_csv;
+pub use csv_export::{parse_csv as csv_grid, read_csv};
 
 /// At most this many cell problems are listed per file; the rest are counted.
 const MAX_CELL_PROBLEMS: usize = 25;

@@ -47,3 +47,46 @@ pub fn read_csv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
     let headers = r.headers().unwrap().clone();
     r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
 }
+
+/// A small framework: q1, q2 (section s1) pooled into headline `h1`; q3 (section s2) into `h2`.
+pub const MINI_FRAMEWORK: &str = r#"
+id: mini
+name: Mini framework
+short_name: MINI
+era: headline
+report_title: "A report on: {area}"
+unit: area
+answers: {yes: ["Yes"], no: ["No"], not_applicable: ["N/A", ""]}
+characteristics:
+  - {column: sex, label: Sex, values: [Male, Female]}
+minimum_relevant_cases: 3
+sections:
+  - {id: s1, title: Section one}
+  - {id: s2, title: Section two}
+questions:
+  - {id: q1, section: s1, text: "Question one?"}
+  - {id: q2, section: s1, text: "Question two?"}
+  - {id: q3, section: s2, text: "Question three?"}
+scores:
+  - {id: h1, kind: headline, title: Headline one, phrase: do the first thing, questions: [q1, q2]}
+  - {id: h2, kind: headline, title: Headline two, phrase: do the second thing, questions: [q3]}
+"#;
+
+/// Writes a project under `dir` with the mini framework and the given inspections
+/// (folder name, area name, narrative summary, cases CSV).
+pub fn mini_project(dir: &Path, inspections: &[(&str, &str, &str, &str)]) {
+    std::fs::create_dir_all(dir.join("data/frameworks")).unwrap();
+    std::fs::write(dir.join("data/frameworks/mini.yaml"), MINI_FRAMEWORK).unwrap();
+    for (folder, area, summary, cases) in inspections {
+        let d = dir.join("data/inspections").join(folder);
+        std::fs::create_dir_all(&d).unwrap();
+        let yaml = format!(
+            "framework: mini\narea: {}\narea_kind: Test area\nregion: Test region\nprovider: Test provider\nperiod: 2020-21\nfieldwork: {{start: 2020-05-04, end: 2020-05-08}}\npublication_date: 2020-09-01\nstatus: published\nlead_inspector: A Inspector\ncases: cases.csv\nnarrative:\n  summary: {}\n  recommendations: [{}]\n",
+            serde_json::to_string(area).unwrap(),
+            serde_json::to_string(summary).unwrap(),
+            serde_json::to_string(summary).unwrap(),
+        );
+        std::fs::write(d.join("inspection.yaml"), yaml).unwrap();
+        std::fs::write(d.join("cases.csv"), cases).unwrap();
+    }
+}
