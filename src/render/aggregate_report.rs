@@ -265,6 +265,27 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         let table = DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
         charts.push((path.clone(), charts::horizontal_bars(&chart), ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table }));
     }
+    // One chart per characteristic: each group's figures, with the number of cases.
+    for (k, t) in report.diversity.iter().enumerate() {
+        let chart = BarChart {
+            groups: t
+                .rows
+                .iter()
+                .filter(|r| r.cases > 0)
+                .map(|r| BarGroup {
+                    label: format!("{} ({} cases)", r.value, r.cases),
+                    bars: r.cells.iter().zip(&t.columns).map(|(c, col)| Bar { label: format!("{col} {}", c.text), value: c.exact, emphasis: false, range: None }).collect(),
+                })
+                .collect(),
+            reference: None,
+        };
+        let path = format!("/charts/breakdown-{k}.svg");
+        let alt = text.line("alt-breakdown.j2", t)?;
+        let mut columns = vec![t.label.clone(), "Cases".to_string()];
+        columns.extend(t.columns.iter().cloned());
+        let table = DataTable { columns, rows: t.rows.iter().map(|r| [vec![r.value.clone(), r.cases.to_string()], r.cells.iter().map(|c| c.text.clone()).collect()].concat()).collect() };
+        charts.push((path.clone(), charts::horizontal_bars(&chart), ChartRef { path, caption: format!("Figures by {}", t.label.to_lowercase()), alt, table }));
+    }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
 
     let csv = to_csv(&records(input, &names, &report));
