@@ -108,6 +108,15 @@ pub fn load_inspection(path: &Path) -> Result<InspectionSpec, Problem> {
     Ok(spec)
 }
 
+/// The framework and period of an inspection file that does not load, if they can be read:
+/// knowing them keeps a broken inspection from blocking the aggregates of other frameworks.
+pub fn peek_set(path: &Path) -> Option<(String, String)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).ok()?;
+    let get = |k: &str| value.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    Some((get("framework")?, get("period")?))
+}
+
 /// Which inspections an aggregate report covers: `{period: 2011-12}` or `{list: [a, b]}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

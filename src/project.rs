@@ -123,25 +123,19 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     summary.problems.extend(problems);
 
     // Inspections and their exports, each on its own: a broken one is reported and skipped.
-    let loaded: Vec<Result<(InspectionSpec, CaseTable), Problems>> = inputs
+    // For a broken one, what is known of it (its folder, framework and period) is kept, so that
+    // no aggregate is published without it.
+    let loaded: Vec<Result<(InspectionSpec, CaseTable), (Broken, Problems)>> = inputs
         .inspections
         .par_iter()
         .map(|path| {
-            let spec = inspection::load_inspection(path)?;
-            let fw = frameworks.get(&spec.framework).ok_or_else(|| {
-                Problem::data(Location::file(path).key("framework"), format!("unknown framework `{}`", spec.framework))
-                    .with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")))
-            })?;
-            let cases_path = spec.cases_path();
-            if !cases_path.is_file() {
-                return Err(Problem::data(Location::file(path).key("cases"), format!("the case export {} does not exist", cases_path.display()))
-                    .with_hint("`cases` is a path relative to the inspection file")
-                    .into());
-            }
-            let table = ingest::read_export(&cases_path, fw)?;
-            Ok((spec, table))
+            let folder = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let spec = inspection::load_inspection(path).map_err(|p| (Broken { id: folder.clone(), set: inspection::peek_set(path) }, p.into()))?;
+            let broken = || Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) };
+            load_cases(path, spec.clone(), &frameworks).map_err(|p| (broken(), p))
         })
         .collect();
+    let mut broken: Vec<Broken> = Vec::new();
     let mut inspections: Vec<(InspectionSpec, CaseTable)> = Vec::new();
     for r in loaded {
         match r {
@@ -154,11 +148,16 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
                 summary.warnings.extend(table.warnings.iter().cloned());
                 inspections.push((spec, table));
             }
-            Err(p) => {
+            Err((b, p)) => {
                 summary.problems.extend(p);
                 summary.failed += 1;
+                broken.push(b);
             }
         }
+    }
+    for key in broken.iter().filter_map(|b| b.set.clone()).collect::<std::collections::BTreeSet<_>>() {
+        summary.warnings.push(Problem::data(Location::file(&settings.data), format!("the {} {} areas are compared without the inspections that failed above", key.0, key.1))
+            .with_hint("their area reports show aggregate, lowest and highest figures of the areas that loaded; fix the failed inspection and build again"));
     }
 
     // Comparison sets: the inspections of one framework in one period.
@@ -194,7 +193,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, set: set_of(spec) } });
     }
     for spec in aggregates.iter().filter(|a| settings.filter.keeps_aggregate(a)) {
-        match select(spec, &frameworks, &inspections) {
+        match select(spec, &frameworks, &inspections, &broken) {
             Ok((members, set)) => {
                 let pdf = settings.output.join("aggregate").join(format!("{}.pdf", spec.id));
                 jobs.push(Job { pdf, what: JobKind::Aggregate { spec, set, inspections: members } });
@@ -220,7 +219,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     let results: Vec<Result<Built, Problems>> = jobs
         .par_iter()
         .map(|job| {
-            let rendered = render_job(job, settings, &frameworks, &sets, &set_keys, &inspections, &names_of, &text)?;
+            let rendered = render_job(job, settings, &frameworks, &sets, &set_keys, &names_of, &text)?;
             let typeset = engine.compile_pdf(&TypesetJob {
                 template: rendered.template.to_string(),
                 files: rendered.files(),
@@ -259,7 +258,6 @@ fn render_job(
     frameworks: &BTreeMap<String, FrameworkSpec>,
     sets: &[SetFigures],
     set_keys: &[(String, String)],
-    inspections: &[(InspectionSpec, CaseTable)],
     names_of: &dyn Fn(usize) -> BTreeMap<String, String>,
     text: &TextModel,
 ) -> Result<RenderedReport, Problems> {
@@ -282,7 +280,6 @@ fn render_job(
             }
             let mut ordered = members.clone();
             ordered.sort_by(|a, b| (&a.region, &a.area).cmp(&(&b.region, &b.area)));
-            let _ = inspections;
             let input = AggregateInput { spec, framework: fw, inspections: ordered, set, set_label: set_label(fw, members.len(), &spec.period), draft: settings.draft, ratings };
             Ok(aggregate_report::render(&input, text)?)
         }
@@ -295,9 +292,49 @@ fn set_label(fw: &FrameworkSpec, n: usize, period: &str) -> String {
     format!("the {n} {unit} inspected in {period}")
 }
 
+/// What is known of an inspection that failed to load.
+struct Broken {
+    /// Its folder name.
+    id: String,
+    /// Its framework and period, if its inspection file could be read.
+    set: Option<(String, String)>,
+}
+
+/// Reads the case export of an inspection.
+fn load_cases(path: &Path, spec: InspectionSpec, frameworks: &BTreeMap<String, FrameworkSpec>) -> Result<(InspectionSpec, CaseTable), Problems> {
+    let fw = frameworks.get(&spec.framework).ok_or_else(|| {
+        Problem::data(Location::file(path).key("framework"), format!("unknown framework `{}`", spec.framework))
+            .with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")))
+    })?;
+    let cases_path = spec.cases_path();
+    if !cases_path.is_file() {
+        return Err(Problem::data(Location::file(path).key("cases"), format!("the case export {} does not exist", cases_path.display()))
+            .with_hint("`cases` is a path relative to the inspection file")
+            .into());
+    }
+    let table = ingest::read_export(&cases_path, fw)?;
+    Ok((spec, table))
+}
+
 /// The inspections an aggregate report covers, and their figures.
-fn select<'a>(spec: &AggregateSpec, frameworks: &BTreeMap<String, FrameworkSpec>, inspections: &'a [(InspectionSpec, CaseTable)]) -> Result<(Vec<&'a InspectionSpec>, SetFigures), Problems> {
+fn select<'a>(spec: &AggregateSpec, frameworks: &BTreeMap<String, FrameworkSpec>, inspections: &'a [(InspectionSpec, CaseTable)], broken: &[Broken]) -> Result<(Vec<&'a InspectionSpec>, SetFigures), Problems> {
     let at = || Location::file(&spec.source);
+    // An aggregate without one of its areas would publish wrong figures: refuse it.
+    let missing: Vec<&str> = broken
+        .iter()
+        .filter(|b| match (&b.set, &spec.inspections) {
+            (None, _) => true,
+            (Some((fw, period)), Selection { period: Some(p), .. }) => *fw == spec.framework && period == p,
+            (Some(_), Selection { list: Some(ids), .. }) => ids.contains(&b.id),
+            _ => false,
+        })
+        .map(|b| b.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Problem::data(at(), format!("not built: inspection(s) {} could not be read, and the aggregate would be wrong without them", missing.join(", ")))
+            .with_hint("fix the problems listed above; the previous aggregate PDF is left as it was")
+            .into());
+    }
     let fw = frameworks.get(&spec.framework).ok_or_else(|| Problem::data(at().key("framework"), format!("unknown framework `{}`", spec.framework)).with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", "))))?;
     let members: Vec<&(InspectionSpec, CaseTable)> = match &spec.inspections {
         Selection { period: Some(period), .. } => inspections.iter().filter(|(s, _)| s.framework == spec.framework && &s.period == period).collect(),
