@@ -92,6 +92,8 @@ pub struct GroupRow {
 #[derive(Debug, Serialize)]
 pub struct RatingsView {
     pub standards: Vec<String>,
+    /// What each standard id stands for, with the providers it applies to.
+    pub titles: Vec<String>,
     pub rows: Vec<RatingRow>,
     /// Per rating level: how many areas got it, per standard and overall.
     pub distribution: Vec<DistributionRow>,
@@ -196,7 +198,21 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 standards: (0..standard_ids.len()).map(|k| rows.iter().filter(|r| r.standards[k].as_ref().is_some_and(|o| o.id == l.id)).count()).collect(),
             })
             .collect();
-        RatingsView { standards: standard_ids, rows, distribution }
+        let titles = standard_ids
+            .iter()
+            .map(|id| {
+                fw.standards
+                    .iter()
+                    .filter(|s| &s.id == id)
+                    .map(|s| match &s.providers {
+                        Some(p) => format!("{} ({})", s.title, p.join(", ")),
+                        None => s.title.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .collect();
+        RatingsView { standards: standard_ids, titles, rows, distribution }
     });
 
     let doc = DocMeta {
