@@ -61,7 +61,8 @@ mod tests {
         assert_eq!(proportion_words(97.0), "almost all");
         assert_eq!(proportion_words(2.0), "very few");
         assert_eq!(proportion_words(15.0), "fewer than a quarter");
-        assert_eq!(proportion_words(66.0), "two-thirds");
+        assert_eq!(proportion_words(66.0), "just under two-thirds");
+        assert_eq!(proportion_words(67.0), "two-thirds");
         assert_eq!(proportion_words(100.0), "all");
         assert_eq!(proportion_words(0.0), "none");
     }
