@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::area::AreaInput;
 use super::common::{breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, Extreme, RatingView, SampleTable, Shown};
-use super::figures_csv::{to_csv, FigureRecord};
+use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
 use crate::aggregate::{Figure, SetFigures, SetId};
 use crate::charts::{self, Bar, BarChart, BarGroup};
@@ -313,28 +313,15 @@ fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &Ag
     let fw = input.framework;
     let minimum = fw.minimum_relevant_cases;
     let mut out = Vec::new();
-    let mut push_group = |group: &str, g: &crate::aggregate::GroupFigures| {
-        for s in &fw.scores {
-            out.push(FigureRecord::new(group, "score", &s.id, &s.title, "", g.score(&s.id), minimum));
-        }
-        for s in &fw.sections {
-            out.push(FigureRecord::new(group, "section", &s.id, &s.title, "", g.section(&s.id), minimum));
-        }
-        for q in &fw.questions {
-            out.push(FigureRecord::new(group, "question", &q.id, &q.text, "", g.question(&q.id), minimum));
-        }
-    };
     for i in &input.inspections {
-        push_group(names[i.id.as_str()], &input.set.areas[&i.id]);
+        out.extend(group_records(fw, names[i.id.as_str()], &input.set.areas[&i.id]));
     }
-    push_group("All areas", &input.set.total);
+    out.extend(group_records(fw, "All areas", &input.set.total));
     for s in &fw.scores {
         let (lo, hi) = extremes(input.set.areas.iter().map(|(id, g)| (names[id.as_str()], g)), &SetId::Score(s.id.clone()), minimum);
         for (kind, e) in [("lowest", lo), ("highest", hi)] {
             if let Some(e) = e {
-                let mut r = FigureRecord::new(&e.area, kind, &s.id, &s.title, "", Default::default(), minimum);
-                r.percent = e.pct.to_string();
-                out.push(r);
+                out.push(extreme_record(kind, &s.id, &s.title, &e, minimum));
             }
         }
     }
@@ -342,26 +329,13 @@ fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &Ag
         for row in &rv.rows {
             for (id, rating) in rv.standards.iter().zip(&row.standards) {
                 if let Some(rating) = rating {
-                    let mut r = FigureRecord::new(&row.area, "standard", id, "", "", Default::default(), minimum);
-                    r.rating = rating.label.clone();
-                    out.push(r);
+                    out.push(rating_record(&row.area, "standard", id, "", &rating.label, minimum));
                 }
             }
-            let mut r = FigureRecord::new(&row.area, "overall", "overall", "Overall rating", "", Default::default(), minimum);
-            r.rating = row.overall.as_ref().map(|o| o.label.clone()).unwrap_or_default();
-            out.push(r);
+            out.push(rating_record(&row.area, "overall", "overall", "Overall rating", row.overall.as_ref().map(|o| o.label.as_str()).unwrap_or_default(), minimum));
         }
     }
-    for (column, by_value) in &input.set.total.breakdowns {
-        for (value, sets) in by_value {
-            for (set, fig) in sets {
-                if let SetId::Score(id) | SetId::Section(id) = set {
-                    let kind = if matches!(set, SetId::Score(_)) { "score" } else { "section" };
-                    out.push(FigureRecord::new("All areas", kind, id, "", &format!("{column}={value}"), *fig, minimum));
-                }
-            }
-        }
-    }
+    out.extend(breakdown_records(fw, "All areas", &input.set.total));
     out
 }
 

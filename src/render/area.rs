@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::common::{breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, RatingView, SampleTable, ScoreRow, Shown};
-use super::figures_csv::{to_csv, FigureRecord};
+use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
 use crate::aggregate::{GroupFigures, SetFigures, SetId};
 use crate::charts::{self, Bar, BarChart, BarGroup};
@@ -366,47 +366,21 @@ fn figure_records(input: &AreaInput<'_>, own: &GroupFigures, report: &AreaReport
     let fw = input.framework;
     let minimum = fw.minimum_relevant_cases;
     let name = &input.inspection.area;
-    let mut out = Vec::new();
-    for (group, figs) in [(name.as_str(), own), ("All areas", &input.set.total)] {
-        for s in &fw.scores {
-            out.push(FigureRecord::new(group, "score", &s.id, &s.title, "", figs.score(&s.id), minimum));
-        }
-        for s in &fw.sections {
-            out.push(FigureRecord::new(group, "section", &s.id, &s.title, "", figs.section(&s.id), minimum));
-        }
-        for q in &fw.questions {
-            out.push(FigureRecord::new(group, "question", &q.id, &q.text, "", figs.question(&q.id), minimum));
-        }
-    }
+    let mut out = group_records(fw, name, own);
+    out.extend(group_records(fw, "All areas", &input.set.total));
     for row in report.headline.iter().chain(&report.criteria) {
         for (kind, e) in [("lowest", &row.lowest), ("highest", &row.highest)] {
             if let Some(e) = e {
-                let mut r = FigureRecord::new(&e.area, kind, &row.id, &row.title, "", Default::default(), minimum);
-                r.percent = e.pct.to_string();
-                out.push(r);
+                out.push(extreme_record(kind, &row.id, &row.title, e, minimum));
             }
         }
     }
     if let Some(sv) = &report.standards {
         for st in sv.domains.iter().flat_map(|d| &d.standards) {
-            let mut r = FigureRecord::new(name, "standard", &st.id, &st.title, "", Default::default(), minimum);
-            r.rating = st.rating.as_ref().map(|l| l.label.clone()).unwrap_or_default();
-            out.push(r);
+            out.push(rating_record(name, "standard", &st.id, &st.title, st.rating.as_ref().map(|l| l.label.as_str()).unwrap_or_default(), minimum));
         }
-        let mut r = FigureRecord::new(name, "overall", "overall", "Overall rating", "", Default::default(), minimum);
-        r.rating = sv.overall.as_ref().map(|l| l.label.clone()).unwrap_or_default();
-        r.percent = String::new();
-        out.push(r);
+        out.push(rating_record(name, "overall", "overall", "Overall rating", sv.overall.as_ref().map(|l| l.label.as_str()).unwrap_or_default(), minimum));
     }
-    for (column, by_value) in &own.breakdowns {
-        for (value, sets) in by_value {
-            for (set, fig) in sets {
-                if let SetId::Score(id) | SetId::Section(id) = set {
-                    let kind = if matches!(set, SetId::Score(_)) { "score" } else { "section" };
-                    out.push(FigureRecord::new(name, kind, id, "", &format!("{column}={value}"), *fig, minimum));
-                }
-            }
-        }
-    }
+    out.extend(breakdown_records(fw, name, own));
     out
 }

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use super::common::Shown;
-use crate::aggregate::Figure;
+use super::common::{Extreme, Shown};
+use crate::aggregate::{Figure, GroupFigures, SetId};
+use crate::framework::FrameworkSpec;
 use crate::framework::rules::Tally;
 
 /// One figure: which group of cases, which figure, the counts and the percentage shown.
@@ -48,6 +49,54 @@ impl FigureRecord {
             rating: String::new(),
         }
     }
+}
+
+/// Every score, section and question of one group of cases.
+pub fn group_records(fw: &FrameworkSpec, group: &str, figs: &GroupFigures) -> Vec<FigureRecord> {
+    let minimum = fw.minimum_relevant_cases;
+    let mut out = Vec::new();
+    for s in &fw.scores {
+        out.push(FigureRecord::new(group, "score", &s.id, &s.title, "", figs.score(&s.id), minimum));
+    }
+    for s in &fw.sections {
+        out.push(FigureRecord::new(group, "section", &s.id, &s.title, "", figs.section(&s.id), minimum));
+    }
+    for q in &fw.questions {
+        out.push(FigureRecord::new(group, "question", &q.id, &q.text, "", figs.question(&q.id), minimum));
+    }
+    out
+}
+
+/// Scores and sections of one group of cases by every characteristic value.
+pub fn breakdown_records(fw: &FrameworkSpec, group: &str, figs: &GroupFigures) -> Vec<FigureRecord> {
+    let mut out = Vec::new();
+    for (column, by_value) in &figs.breakdowns {
+        for (value, sets) in by_value {
+            for (set, fig) in sets {
+                let (kind, id) = match set {
+                    SetId::Score(id) => ("score", id),
+                    SetId::Section(id) => ("section", id),
+                    SetId::Question(_) => continue,
+                };
+                out.push(FigureRecord::new(group, kind, id, "", &format!("{column}={value}"), *fig, fw.minimum_relevant_cases));
+            }
+        }
+    }
+    out
+}
+
+/// A record of a lowest or highest area.
+pub fn extreme_record(kind: &str, id: &str, title: &str, e: &Extreme, minimum: u32) -> FigureRecord {
+    let mut r = FigureRecord::new(&e.area, kind, id, title, "", Figure::default(), minimum);
+    r.percent = e.pct.to_string();
+    r
+}
+
+/// A record carrying a rating (a standard's, or the overall rating).
+pub fn rating_record(group: &str, kind: &str, id: &str, title: &str, rating: &str, minimum: u32) -> FigureRecord {
+    let mut r = FigureRecord::new(group, kind, id, title, "", Figure::default(), minimum);
+    r.rating = rating.to_string();
+    r
 }
 
 /// Writes records as CSV with a header row.
