@@ -65,20 +65,21 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub kind: Kind,
-    pub location: Location,
+    /// Boxed: problems travel in `Result`s on every path, and are rare.
+    pub location: Box<Location>,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl Problem {
     pub fn data(location: Location, message: impl Into<String>) -> Self {
-        Self { kind: Kind::Data, location, message: message.into(), hint: None }
+        Self { kind: Kind::Data, location: Box::new(location), message: message.into(), hint: None }
     }
     pub fn template(location: Location, message: impl Into<String>) -> Self {
-        Self { kind: Kind::Template, location, message: message.into(), hint: None }
+        Self { kind: Kind::Template, location: Box::new(location), message: message.into(), hint: None }
     }
     pub fn internal(location: Location, message: impl Into<String>) -> Self {
-        Self { kind: Kind::Internal, location, message: message.into(), hint: None }
+        Self { kind: Kind::Internal, location: Box::new(location), message: message.into(), hint: None }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

@@ -204,10 +204,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
             }
         }
     }
-    if settings.filter.inspection.is_some() || settings.filter.area.is_some() || settings.filter.framework.is_some() {
-        if jobs.is_empty() {
-            return Err(Problem::data(Location::file(&settings.data), "no report matches the filter").with_hint("check the spelling of --framework, --inspection or --area").into());
-        }
+    let filtered = settings.filter.inspection.is_some() || settings.filter.area.is_some() || settings.filter.framework.is_some();
+    if filtered && jobs.is_empty() {
+        return Err(Problem::data(Location::file(&settings.data), "no report matches the filter").with_hint("check the spelling of --framework, --inspection or --area").into());
     }
 
     // Render, typeset and publish, in parallel; one warm engine for all.

@@ -17,7 +17,7 @@ pub struct Narr {
     pub judged: Vec<(String, String)>,
 }
 
-fn pick<'a>(rng: &mut Rng, from: &[&'a str], n: usize) -> Vec<String> {
+fn pick(rng: &mut Rng, from: &[&str], n: usize) -> Vec<String> {
     let mut idx: Vec<usize> = (0..from.len()).collect();
     rng.shuffle(&mut idx);
     let mut chosen: Vec<usize> = idx.into_iter().take(n).collect();

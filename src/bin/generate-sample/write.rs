@@ -75,7 +75,7 @@ pub fn inspection(fw: &FrameworkSpec, dir: &Path, area: &Area, cases: &[HashMap<
     w.flush().map_err(|e| e.to_string())?;
 
     // Fieldwork about ten weeks before publication.
-    let p = Date::parse(&area.publication).map_err(|e| e)?;
+    let p = Date::parse(&area.publication)?;
     let (y, m) = if p.month > 3 { (p.year, p.month - 3) } else { (p.year - 1, p.month + 9) };
     let start = Date { year: y, month: m, day: 3 + (rng.range(0, 14) as u8) };
     let end = Date { day: start.day + 4, ..start };
