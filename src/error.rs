@@ -12,6 +12,8 @@ pub struct Location {
     pub row: Option<usize>,
     /// Column header name.
     pub column: Option<String>,
+    /// Column letter as a spreadsheet shows it (`C`), for .xlsx exports.
+    pub column_letter: Option<String>,
     /// YAML key path, such as `standards[2].key_questions`.
     pub key: Option<String>,
 }
@@ -28,6 +30,10 @@ impl Location {
         self.column = Some(column.into());
         self
     }
+    pub fn letter(mut self, letter: Option<String>) -> Self {
+        self.column_letter = letter;
+        self
+    }
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
         self
@@ -40,8 +46,11 @@ impl fmt::Display for Location {
         if let Some(row) = self.row {
             write!(f, ", row {row}")?;
         }
-        if let Some(column) = &self.column {
-            write!(f, ", column `{column}`")?;
+        match (&self.column_letter, &self.column) {
+            (Some(letter), Some(column)) => write!(f, ", column {letter} `{column}`")?,
+            (None, Some(column)) => write!(f, ", column `{column}`")?,
+            (Some(letter), None) => write!(f, ", column {letter}")?,
+            (None, None) => {}
         }
         if let Some(key) = &self.key {
             write!(f, ", key `{key}`")?;

@@ -74,8 +74,11 @@ pub struct InspectionSpec {
     pub isbn: Option<String>,
     #[serde(default)]
     pub acknowledgements: Option<String>,
-    /// The case export, relative to the inspection file.
+    /// The case export (.csv or .xlsx), relative to the inspection file.
     pub cases: PathBuf,
+    /// The worksheet of an .xlsx export; the first sheet when absent.
+    #[serde(default)]
+    pub sheet: Option<String>,
     #[serde(default)]
     pub narrative: Narrative,
     /// Ratings of standards judged by inspectors, by standard id.

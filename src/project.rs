@@ -311,7 +311,7 @@ fn load_cases(path: &Path, spec: InspectionSpec, frameworks: &BTreeMap<String, F
             .with_hint("`cases` is a path relative to the inspection file")
             .into());
     }
-    let table = ingest::read_export(&cases_path, fw)?;
+    let table = ingest::read_export(&cases_path, spec.sheet.as_deref(), fw)?;
     Ok((spec, table))
 }
 

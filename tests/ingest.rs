@@ -60,3 +60,50 @@ fn empty_ragged_and_not_utf8() {
     let err = read(b"case_id,sex,q1,q2,q3\nM\xf4n,Male,Yes,Yes,Yes\n").unwrap_err();
     assert!(err.contains("row 2: the file is not UTF-8 text"), "{err}");
 }
+
+/// Writes a workbook whose sheet `name` holds `rows` (strings; numbers where they parse).
+fn workbook(path: &Path, name: &str, rows: &[&[&str]]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            match cell.parse::<f64>() {
+                Ok(n) => ws.write_number(r as u32, c as u16, n).unwrap(),
+                Err(_) => ws.write_string(r as u32, c as u16, *cell).unwrap(),
+            };
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn xlsx_reads_like_csv_and_places_errors_by_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cases.xlsx");
+    workbook(&path, "Cases", &[
+        &["case_id", "sex", "q1", "q2", "q3"],
+        &["Ynys Môn 1", "Male", "Yes", "No", "N/A"],
+        &["1002", "Female", "Yes", "Yes", ""],
+    ]);
+    let t = ingest::read_export(&path, Some("Cases"), &framework()).unwrap();
+    // Numbers show as the spreadsheet shows them: 1002, not 1002.0.
+    assert_eq!(t.case_ids, vec!["Ynys Môn 1", "1002"]);
+    assert_eq!(t.answers[1], vec![Answer::No, Answer::Yes]);
+    assert_eq!(t.answers[2], vec![Answer::NotApplicable, Answer::NotApplicable]);
+
+    workbook(&path, "Cases", &[
+        &["case_id", "sex", "q1", "q2", "q3"],
+        &["c1", "Male", "Yes", "No", "N/A"],
+        &["c2", "Female", "Maybe", "Yes", "Yes"],
+    ]);
+    let err = ingest::read_export(&path, None, &framework()).unwrap_err().to_string();
+    assert!(err.contains("cases.xlsx, row 3, column C `q1`: `Maybe` is not an answer"), "{err}");
+
+    let err = ingest::read_export(&path, Some("Sheet9"), &framework()).unwrap_err().to_string();
+    assert!(err.contains("the workbook has no sheet `Sheet9`") && err.contains("its sheets are: Cases"), "{err}");
+
+    std::fs::write(&path, b"not a zip file").unwrap();
+    let err = ingest::read_export(&path, None, &framework()).unwrap_err().to_string();
+    assert!(err.contains("the workbook could not be read"), "{err}");
+}

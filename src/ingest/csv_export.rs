@@ -42,5 +42,5 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<RawGrid, Problem> {
         }
         row += 1;
     }
-    Ok(RawGrid { header, rows })
+    Ok(RawGrid { header, rows, letters: None })
 }

@@ -4,6 +4,7 @@
 //! answers that are known to be Yes, No or Not applicable.
 
 mod csv_export;
+mod xlsx_export;
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,7 @@ use crate::error::{Location, Problem, Problems};
 use crate::framework::{Answer, FrameworkSpec};
 
 pub use csv_export::{parse_csv as csv_grid, read_csv};
+pub use xlsx_export::{column_letter, read_xlsx};
 
 /// At most this many cell problems are listed per file; the rest are counted.
 const MAX_CELL_PROBLEMS: usize = 25;
@@ -42,15 +44,25 @@ impl CaseTable {
 pub struct RawGrid {
     pub header: Vec<String>,
     pub rows: Vec<(usize, Vec<String>)>,
+    /// Column letters by header position, for spreadsheets (`None` for CSV).
+    pub letters: Option<Vec<String>>,
 }
 
-/// Reads the export at `path` for `framework`.
-pub fn read_export(path: &Path, framework: &FrameworkSpec) -> Result<CaseTable, Problems> {
+impl RawGrid {
+    fn letter(&self, index: usize) -> Option<String> {
+        self.letters.as_ref().and_then(|l| l.get(index).cloned())
+    }
+}
+
+/// Reads the export at `path` for `framework`; `sheet` names the worksheet of an .xlsx file
+/// (the first one when `None`).
+pub fn read_export(path: &Path, sheet: Option<&str>, framework: &FrameworkSpec) -> Result<CaseTable, Problems> {
     let grid = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("csv") => read_csv(path)?,
+        Some("xlsx") => read_xlsx(path, sheet)?,
         _ => {
             return Err(Problem::data(Location::file(path), "unsupported case export format")
-                .with_hint("export the cases as CSV (UTF-8)")
+                .with_hint("export the cases as CSV (UTF-8) or as an Excel workbook (.xlsx)")
                 .into())
         }
     };
@@ -94,7 +106,7 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
         let known = Some(i) == id_col || question_cols.contains(&Some(i)) || char_cols.contains(&Some(i));
         if !known {
             warnings.push(
-                Problem::data(at().row(1).column(h.clone()), format!("column `{h}` is not part of framework `{}` and is ignored", framework.id))
+                Problem::data(at().row(1).column(h.clone()).letter(grid.letter(i)), format!("column `{h}` is not part of framework `{}` and is ignored", framework.id))
                     .with_hint("remove the column, or check its name against the framework's question ids"),
             );
         }
@@ -131,23 +143,24 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
         }
         let id = cells[id_col].trim().to_string();
         if id.is_empty() {
-            report(&mut problems, Problem::data(at().row(row).column(&framework.case_id_column), "case id is empty").with_hint("every case needs an id"));
+            report(&mut problems, Problem::data(at().row(row).column(&framework.case_id_column).letter(grid.letter(id_col)), "case id is empty").with_hint("every case needs an id"));
         } else if let Some(first) = seen.insert(id.clone(), row) {
             report(
                 &mut problems,
-                Problem::data(at().row(row).column(&framework.case_id_column), format!("case id `{id}` already appears in row {first}"))
+                Problem::data(at().row(row).column(&framework.case_id_column).letter(grid.letter(id_col)), format!("case id `{id}` already appears in row {first}"))
                     .with_hint("each case appears once; remove the duplicate row or correct the id"),
             );
         }
         case_ids.push(id);
         for (qi, (q, col)) in framework.questions.iter().zip(&question_cols).enumerate() {
-            let cell = &cells[col.expect("checked above")];
+            let col = col.expect("checked above");
+            let cell = &cells[col];
             match framework.answers.parse(cell) {
                 Some(a) => answers[qi].push(a),
                 None => {
                     report(
                         &mut problems,
-                        Problem::data(at().row(row).column(&q.id), format!("`{}` is not an answer", cell.trim()))
+                        Problem::data(at().row(row).column(&q.id).letter(grid.letter(col)), format!("`{}` is not an answer", cell.trim()))
                             .with_hint(format!("use one of: {}", framework.answers.all().iter().map(|w| if w.is_empty() { "(empty)" } else { w }).collect::<Vec<_>>().join(", "))),
                     );
                     answers[qi].push(Answer::NotApplicable);
@@ -155,13 +168,14 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
             }
         }
         for (ci, (c, col)) in framework.characteristics.iter().zip(&char_cols).enumerate() {
-            let cell = cells[col.expect("checked above")].trim();
+            let col = col.expect("checked above");
+            let cell = cells[col].trim();
             match c.values.iter().find(|v| v.eq_ignore_ascii_case(cell)) {
                 Some(v) => characteristics[ci].push(v.clone()),
                 None => {
                     report(
                         &mut problems,
-                        Problem::data(at().row(row).column(&c.column), format!("`{cell}` is not a value of {}", c.label.to_lowercase()))
+                        Problem::data(at().row(row).column(&c.column).letter(grid.letter(col)), format!("`{cell}` is not a value of {}", c.label.to_lowercase()))
                             .with_hint(format!("use one of: {}", c.values.join(", "))),
                     );
                     characteristics[ci].push(String::new());
