@@ -161,3 +161,58 @@ pub fn read_to_string(path: &Path) -> Result<String, Problem> {
 pub fn read(path: &Path) -> Result<Vec<u8>, Problem> {
     std::fs::read(path).map_err(|e| Problem::io(path, "read the file", &e))
 }
+
+/// The candidate closest to `word` (case-insensitive edit distance), if it is close enough to
+/// be what was meant.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&w, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(w.chars().count()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edit distance where swapping two neighbouring letters counts as one edit ("Yse" → "Yes").
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("areaa", ["framework", "area", "region"]), Some("area"));
+        assert_eq!(did_you_mean("lead_inspecter", ["lead_inspector", "region"]), Some("lead_inspector"));
+        assert_eq!(did_you_mean("xyz", ["framework", "area"]), None);
+        assert_eq!(did_you_mean("yse", ["Yes", "No"]), Some("Yes"));
+    }
+
+    #[test]
+    fn locations_read_in_the_users_terms() {
+        let l = Location::file("cases.xlsx").row(3).column("q1").letter(Some("C".into()));
+        assert_eq!(l.to_string(), "cases.xlsx, row 3, column C `q1`");
+        assert_eq!(Location::file("a.yaml").row(4).key("area").to_string(), "a.yaml, row 4, key `area`");
+    }
+}

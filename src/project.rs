@@ -119,7 +119,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     let inputs = crate::discover::discover(&settings.data)?;
 
     // Frameworks.
-    let (frameworks, problems) = crate::framework::load_all(&inputs.frameworks);
+    let (frameworks, broken_frameworks, problems) = crate::framework::load_all(&inputs.frameworks);
     summary.problems.extend(problems);
 
     // Inspections and their exports, each on its own: a broken one is reported and skipped.
@@ -132,6 +132,11 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
             let folder = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let spec = inspection::load_inspection(path).map_err(|p| (Broken { id: folder.clone(), set: inspection::peek_set(path) }, p.into()))?;
             let broken = || Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) };
+            if broken_frameworks.contains(&spec.framework) {
+                let p = Problem::data(Location::file(path).key("framework"), format!("not built: framework `{}` has errors (listed above)", spec.framework))
+                    .with_hint("fix the framework file; its inspections build once it loads");
+                return Err((broken(), p.into()));
+            }
             load_cases(path, spec.clone(), &frameworks).map_err(|p| (broken(), p))
         })
         .collect();
@@ -302,8 +307,11 @@ struct Broken {
 /// Reads the case export of an inspection.
 fn load_cases(path: &Path, spec: InspectionSpec, frameworks: &BTreeMap<String, FrameworkSpec>) -> Result<(InspectionSpec, CaseTable), Problems> {
     let fw = frameworks.get(&spec.framework).ok_or_else(|| {
-        Problem::data(Location::file(path).key("framework"), format!("unknown framework `{}`", spec.framework))
-            .with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")))
+        let hint = match crate::error::did_you_mean(&spec.framework, frameworks.keys().map(String::as_str)) {
+            Some(k) => format!("did you mean `{k}`? The frameworks are: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")),
+            None => format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")),
+        };
+        Problem::data(Location::file(path).key("framework"), format!("unknown framework `{}`", spec.framework)).with_hint(hint)
     })?;
     let cases_path = spec.cases_path();
     if !cases_path.is_file() {

@@ -237,9 +237,11 @@ pub fn load(path: &Path) -> Result<FrameworkSpec, Problems> {
     validate::validate(&spec).into_result(spec)
 }
 
-/// Every framework under `dir`, keyed by id; problems of all of them at once.
-pub fn load_all(paths: &[PathBuf]) -> (BTreeMap<String, FrameworkSpec>, Problems) {
+/// The frameworks that loaded, keyed by id; the ids of those that did not (as far as they can
+/// be read); and the problems of all of them at once.
+pub fn load_all(paths: &[PathBuf]) -> (BTreeMap<String, FrameworkSpec>, Vec<String>, Problems) {
     let mut frameworks = BTreeMap::new();
+    let mut broken = Vec::new();
     let mut problems = Problems::default();
     for path in paths {
         match load(path) {
@@ -254,8 +256,15 @@ pub fn load_all(paths: &[PathBuf]) -> (BTreeMap<String, FrameworkSpec>, Problems
                     frameworks.insert(spec.id.clone(), spec);
                 }
             }
-            Err(p) => problems.extend(p),
+            Err(p) => {
+                problems.extend(p);
+                let id = std::fs::read_to_string(path)
+                    .ok()
+                    .and_then(|t| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&t).ok())
+                    .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_string));
+                broken.extend(id);
+            }
         }
     }
-    (frameworks, problems)
+    (frameworks, broken, problems)
 }

@@ -161,7 +161,14 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
                     report(
                         &mut problems,
                         Problem::data(at().row(row).column(&q.id).letter(grid.letter(col)), format!("`{}` is not an answer", cell.trim()))
-                            .with_hint(format!("use one of: {}", framework.answers.all().iter().map(|w| if w.is_empty() { "(empty)" } else { w }).collect::<Vec<_>>().join(", "))),
+                            .with_hint({
+                                let words = framework.answers.all();
+                                let list = words.iter().map(|w| if w.is_empty() { "(empty)" } else { w }).collect::<Vec<_>>().join(", ");
+                                match crate::error::did_you_mean(cell.trim(), words.iter().copied().filter(|w| !w.is_empty())) {
+                                    Some(w) => format!("did you mean `{w}`? Use one of: {list}"),
+                                    None => format!("use one of: {list}"),
+                                }
+                            }),
                     );
                     answers[qi].push(Answer::NotApplicable);
                 }
