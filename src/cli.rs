@@ -55,6 +55,16 @@ struct RunArgs {
     /// Print only the summary line and problems.
     #[arg(long, short)]
     quiet: bool,
+    /// `human` (default) or `json`: one JSON object per line on standard output, for scheduled jobs.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+}
+
+/// How messages are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
 }
 
 impl Cli {
@@ -74,9 +84,17 @@ impl Cli {
         (s, verb)
     }
 
-    pub fn quiet(&self) -> bool {
+    fn args(&self) -> &RunArgs {
         match &self.command {
-            Command::Build(a) | Command::Check(a) => a.quiet,
+            Command::Build(a) | Command::Check(a) => a,
         }
+    }
+
+    pub fn quiet(&self) -> bool {
+        self.args().quiet || self.message_format() == MessageFormat::Json
+    }
+
+    pub fn message_format(&self) -> MessageFormat {
+        self.args().message_format
     }
 }

@@ -3,8 +3,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 /// Where in an input a problem was found, in the user's terms.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Location {
     /// The file, relative to the project root where possible.
     pub file: PathBuf,
@@ -60,7 +62,8 @@ impl fmt::Display for Location {
 }
 
 /// What kind of failure, which decides the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The data (frameworks, inspections, exports) is wrong: the user fixes a file.
     Data,
@@ -71,7 +74,7 @@ pub enum Kind {
 }
 
 /// One problem found in the inputs or while building, with its place and a hint.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub kind: Kind,
     /// Boxed: problems travel in `Result`s on every path, and are rare.

@@ -44,6 +44,7 @@ impl OutputLock {
             match OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut f) => {
                     let _ = write!(f, "{}", std::process::id());
+                    remove_stale_temporaries(output);
                     return Ok(OutputLock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -59,6 +60,17 @@ impl OutputLock {
             }
         }
         Err(Problem::internal(Location::file(&path), "could not take the output lock"))
+    }
+}
+
+/// Removes temporary files a killed build left behind; only called while holding the lock, so
+/// no other build is writing them.
+fn remove_stale_temporaries(output: &Path) {
+    for entry in walkdir::WalkDir::new(output).into_iter().filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && name.starts_with('.') && name.contains(".tmp-") {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 

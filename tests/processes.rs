@@ -1,0 +1,85 @@
+//! The binary as a scheduled job runs it: killed midway, or started twice at once.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use walkdir::WalkDir;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_inspection-reports"));
+    c.current_dir(root());
+    c
+}
+
+fn pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pdf"))
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn build_into(out: &Path, extra: &[&str]) -> std::process::Output {
+    bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(out).args(extra).output().unwrap()
+}
+
+#[test]
+fn a_build_killed_midway_leaves_each_pdf_old_or_new_and_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, fresh) = (tmp.path().join("out"), tmp.path().join("fresh"));
+    // Old PDFs (drafts) in `out`; the new ones, built whole elsewhere, for comparison.
+    let started = Instant::now();
+    assert!(build_into(&out, &["--draft"]).status.success());
+    let duration = started.elapsed();
+    assert!(build_into(&fresh, &[]).status.success());
+    let old = pdfs(&out);
+    let new = pdfs(&fresh);
+    assert_eq!(old.len(), new.len());
+
+    // Kill a rebuild part of the way through.
+    let mut child = bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(&out).stderr(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(duration / 2);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let after = pdfs(&out);
+    assert_eq!(after.len(), old.len(), "a PDF appeared or vanished");
+    let mut replaced = 0;
+    for (((name, bytes), (_, o)), (_, n)) in after.iter().zip(&old).zip(&new) {
+        assert!(bytes == o || bytes == n, "{name} is neither the old nor the new PDF");
+        assert!(bytes.starts_with(b"%PDF") && bytes.trim_ascii_end().ends_with(b"%%EOF"), "{name} is not a whole PDF");
+        replaced += usize::from(bytes == n);
+    }
+    eprintln!("killed after {:?}: {replaced} of {} PDFs were already replaced", duration / 2, after.len());
+
+    // The next build takes over the dead build's lock, clears its temporaries, and completes.
+    assert!(build_into(&out, &[]).status.success());
+    assert_eq!(pdfs(&out), new);
+    let leftovers = WalkDir::new(&out).into_iter().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).count();
+    assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn a_second_build_on_the_same_output_is_refused_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut first = bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(&out).stderr(Stdio::null()).spawn().unwrap();
+    let lock = out.join(".build.lock");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !lock.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let second = build_into(&out, &[]);
+    let first_status = first.wait().unwrap();
+    assert!(first_status.success());
+    assert_eq!(second.status.code(), Some(4), "busy output folder is exit code 4");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("another build (process") && stderr.contains("is writing to this output folder"), "{stderr}");
+}
