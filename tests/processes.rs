@@ -35,19 +35,25 @@ fn a_build_killed_midway_leaves_each_pdf_old_or_new_and_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let (out, fresh) = (tmp.path().join("out"), tmp.path().join("fresh"));
     // Old PDFs (drafts) in `out`; the new ones, built whole elsewhere, for comparison.
-    let started = Instant::now();
     assert!(build_into(&out, &["--draft"]).status.success());
-    let duration = started.elapsed();
     assert!(build_into(&fresh, &[]).status.success());
     let old = pdfs(&out);
     let new = pdfs(&fresh);
     assert_eq!(old.len(), new.len());
 
-    // Kill a rebuild part of the way through.
+    // Kill a rebuild part of the way through: as soon as it has replaced its first PDF.
     let mut child = bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(&out).stderr(Stdio::null()).spawn().unwrap();
-    std::thread::sleep(duration / 2);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        if pdfs(&out).iter().zip(&old).any(|(a, b)| a.1 != b.1) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed_running = child.try_wait().unwrap().is_none();
     child.kill().unwrap();
     child.wait().unwrap();
+    assert!(killed_running, "the build finished before it could be killed");
 
     let after = pdfs(&out);
     assert_eq!(after.len(), old.len(), "a PDF appeared or vanished");
@@ -57,7 +63,8 @@ fn a_build_killed_midway_leaves_each_pdf_old_or_new_and_whole() {
         assert!(bytes.starts_with(b"%PDF") && bytes.trim_ascii_end().ends_with(b"%%EOF"), "{name} is not a whole PDF");
         replaced += usize::from(bytes == n);
     }
-    eprintln!("killed after {:?}: {replaced} of {} PDFs were already replaced", duration / 2, after.len());
+    eprintln!("killed midway: {replaced} of {} PDFs were already replaced", after.len());
+    assert!(replaced < after.len(), "the build was not killed midway");
 
     // The next build takes over the dead build's lock, clears its temporaries, and completes.
     assert!(build_into(&out, &[]).status.success());
