@@ -39,3 +39,25 @@ fn templates_cannot_read_outside_the_project() {
     let err = engine.compile_pdf(&TypesetJob { template: "pkg.typ".into(), ..job }).err().expect("no package downloads");
     assert!(err.message.contains("packages are not available"), "{}", err.message);
 }
+
+#[test]
+fn hostile_framework_texts_and_case_values_render_literally() {
+    let dir = tempfile::tempdir().unwrap();
+    let question = r#"Was #read("/etc/passwd") done? $x$ *b* <l> @r // {{ q }} {% raw %} \"#;
+    let value = r#"#set text(red) ]{{ v }}"#;
+    let title = r#"Headline #emph[x] {% if 1 %}"#;
+    let cases = format!("case_id,sex,q1,q2,q3\nc1,\"{value}\",Yes,Yes,Yes\nc2,Female,Yes,No,Yes\nc3,Male,No,Yes,Yes\n");
+    mini_project(dir.path(), &[("evil", "Area", "Summary.", &cases)]);
+    let fw = MINI_FRAMEWORK
+        .replace("\"Question one?\"", &serde_json::to_string(question).unwrap())
+        .replace("[Male, Female]", &format!("[Male, Female, {}]", serde_json::to_string(value).unwrap()))
+        .replace("title: Headline one", &format!("title: {}", serde_json::to_string(title).unwrap()));
+    std::fs::write(dir.path().join("data/frameworks/mini.yaml"), fw).unwrap();
+    let out = dir.path().join("output");
+    let result = build(dir.path(), &out, false);
+    assert!(result.problems.is_empty(), "{}", result.problems);
+    let text = squash(&pdf_text(&out.join("mini/2020-21/evil.pdf")));
+    for literal in [question, value, title] {
+        assert!(text.contains(&squash(literal)), "`{literal}` not found literally");
+    }
+}
