@@ -37,6 +37,9 @@ struct RunArgs {
     /// Project root holding data/, report-templates/, fonts/ and output/.
     #[arg(long, default_value = ".")]
     root: PathBuf,
+    /// Data folder with frameworks/, inspections/ and aggregates/ (default: <root>/data).
+    #[arg(long)]
+    data: Option<PathBuf>,
     /// Output folder (default: <root>/output).
     #[arg(long)]
     output: Option<PathBuf>,
@@ -52,6 +55,16 @@ struct RunArgs {
     /// Mark every page "DRAFT – not for publication".
     #[arg(long)]
     draft: bool,
+    /// Print the time spent in each stage, summed over reports, and the peak memory.
+    #[arg(long)]
+    timings: bool,
+    /// Number of reports typeset at once (default: one per core).
+    #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Also write each report's Typst input (template name and generated files) under this
+    /// folder, to see exactly what a template was given.
+    #[arg(long, value_name = "DIR")]
+    dump_typst: Option<PathBuf>,
     /// Print only the summary line and problems.
     #[arg(long, short)]
     quiet: bool,
@@ -75,9 +88,14 @@ impl Cli {
             Command::Check(a) => (a, false, "Checking"),
         };
         let mut s = Settings::for_root(&args.root);
+        if let Some(d) = &args.data {
+            s.data = d.clone();
+        }
         if let Some(o) = &args.output {
             s.output = o.clone();
         }
+        s.jobs = args.jobs.map(usize::from);
+        s.dump_typst = args.dump_typst.clone();
         s.write = write;
         s.draft = args.draft;
         s.filter = Filter { framework: args.framework.clone(), inspection: args.inspection.clone(), area: args.area.clone() };
@@ -92,6 +110,10 @@ impl Cli {
 
     pub fn quiet(&self) -> bool {
         self.args().quiet || self.message_format() == MessageFormat::Json
+    }
+
+    pub fn timings(&self) -> bool {
+        self.args().timings
     }
 
     pub fn message_format(&self) -> MessageFormat {

@@ -24,5 +24,6 @@ pub mod inspection;
 pub mod project;
 pub mod publish;
 pub mod render;
+pub mod stats;
 pub mod typeset;
 mod yaml;

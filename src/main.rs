@@ -12,6 +12,10 @@ use inspection_reports::project;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let (settings, verb) = cli.settings();
+    if let Some(n) = settings.jobs {
+        // Typst's own parallel work (layout, export) shares the same number of threads.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
     let quiet = cli.quiet();
     let progress = move |line: &str| {
         if !quiet {
@@ -38,6 +42,15 @@ fn main() -> ExitCode {
     for p in &summary.problems.0 {
         eprintln!("error: {p}");
     }
+    if cli.timings() {
+        eprintln!("time per stage, summed over reports on {} threads:", settings.jobs.unwrap_or_else(rayon::current_num_threads));
+        for (stage, t) in summary.timings.stages() {
+            eprintln!("  {stage:<11} {:>9.3} s", t.as_secs_f64());
+        }
+        if let Some(bytes) = peak_memory() {
+            eprintln!("  peak memory {:>7.1} MiB", bytes as f64 / (1024.0 * 1024.0));
+        }
+    }
     let pages: usize = summary.built.iter().map(|b| b.pages).sum();
     let done = if settings.write { "built" } else { "checked" };
     eprintln!(
@@ -63,6 +76,23 @@ fn print_json(summary: &project::Summary, code: u8) {
     }
     println!(
         "{}",
-        json!({ "type": "summary", "built": summary.built.len(), "failed": summary.failed, "warnings": summary.warnings.len(), "seconds": summary.elapsed.as_secs_f64(), "exit_code": code })
+        json!({
+            "type": "summary",
+            "built": summary.built.len(),
+            "failed": summary.failed,
+            "warnings": summary.warnings.len(),
+            "seconds": summary.elapsed.as_secs_f64(),
+            "exit_code": code,
+            "timings": summary.timings.stages().iter().map(|(s, t)| (s.replace(' ', "_"), json!(t.as_secs_f64()))).collect::<serde_json::Map<_, _>>(),
+            "peak_memory_bytes": peak_memory(),
+        })
     );
+}
+
+/// The process's peak resident memory (Linux: `VmHWM`), if the system tells.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib * 1024)
 }

@@ -30,6 +30,10 @@ pub struct Settings {
     /// Write PDFs (`build`) or only run every stage and report (`check`).
     pub write: bool,
     pub filter: Filter,
+    /// Report workers (default: one per core).
+    pub jobs: Option<usize>,
+    /// Also write each report's Typst job (template name, generated files) under this folder.
+    pub dump_typst: Option<PathBuf>,
 }
 
 impl Settings {
@@ -43,6 +47,8 @@ impl Settings {
             draft: false,
             write: true,
             filter: Filter::default(),
+            jobs: None,
+            dump_typst: None,
         }
     }
 }
@@ -71,6 +77,8 @@ impl Filter {
 pub struct Built {
     pub pdf: PathBuf,
     pub pages: usize,
+    /// Render (with charts), chart, typeset, export and write times of this report.
+    times: [Duration; 5],
 }
 
 /// What a run did.
@@ -81,6 +89,39 @@ pub struct Summary {
     pub problems: Problems,
     pub warnings: Vec<Problem>,
     pub elapsed: Duration,
+    pub timings: Timings,
+}
+
+/// Time spent in each stage, summed over reports (stages run in parallel, so the sum can
+/// exceed the wall time).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    pub discover: Duration,
+    /// Frameworks, inspection files and case exports.
+    pub ingest: Duration,
+    pub aggregate: Duration,
+    /// Report model and text (charts excluded).
+    pub render: Duration,
+    pub charts: Duration,
+    pub typeset: Duration,
+    pub pdf_export: Duration,
+    pub write: Duration,
+}
+
+impl Timings {
+    /// `(stage, time)` in pipeline order.
+    pub fn stages(&self) -> [(&'static str, Duration); 8] {
+        [
+            ("discover", self.discover),
+            ("ingest", self.ingest),
+            ("aggregate", self.aggregate),
+            ("render", self.render),
+            ("charts", self.charts),
+            ("typeset", self.typeset),
+            ("pdf export", self.pdf_export),
+            ("write", self.write),
+        ]
+    }
 }
 
 impl Summary {
@@ -116,7 +157,10 @@ pub fn run(settings: &Settings, progress: &(dyn Fn(&str) + Sync)) -> Summary {
 
 fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mut Summary) -> Result<(), Problems> {
     let _lock = if settings.write { Some(OutputLock::acquire(&settings.output)?) } else { None };
+    let clock = Instant::now();
     let inputs = crate::discover::discover(&settings.data)?;
+    summary.timings.discover = clock.elapsed();
+    let clock = Instant::now();
 
     // Frameworks.
     let (frameworks, broken_frameworks, problems) = crate::framework::load_all(&inputs.frameworks);
@@ -165,6 +209,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
             .with_hint("their area reports show aggregate, lowest and highest figures of the areas that loaded; fix the failed inspection and build again"));
     }
 
+    summary.timings.ingest = clock.elapsed();
+    let clock = Instant::now();
+
     // Comparison sets: the inspections of one framework in one period.
     let mut set_keys: Vec<(String, String)> = inspections.iter().map(|(s, _)| (s.framework.clone(), s.period.clone())).collect();
     set_keys.sort();
@@ -178,6 +225,8 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         .collect();
     let sets: Vec<SetFigures> = sets.into_iter().collect::<Result<_, _>>()?;
     let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period).expect("every inspection has its set");
+
+    summary.timings.aggregate = clock.elapsed();
 
     // Aggregate report definitions.
     let mut aggregates = Vec::new();
@@ -220,32 +269,47 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     let names_of = |set: usize| -> BTreeMap<String, String> {
         inspections.iter().filter(|(s, _)| set_of(s) == set).map(|(s, _)| (s.id.clone(), s.area.clone())).collect()
     };
-    let results: Vec<Result<Built, Problems>> = jobs
-        .par_iter()
-        .map(|job| {
-            let rendered = render_job(job, settings, &frameworks, &sets, &set_keys, &names_of, &text)?;
-            let typeset = engine.compile_pdf(&TypesetJob {
+    let workers = settings.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let results: Vec<Result<Built, Problems>> = run_parallel(&jobs, workers, |job| {
+            let clock = Instant::now();
+            let rendered = render_job(job, settings, &frameworks, &sets, &set_keys, &names_of, &inspections, &text)?;
+            let render_time = clock.elapsed();
+            let ident = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().into_owned();
+            let typeset_job = TypesetJob {
                 template: rendered.template.to_string(),
                 files: rendered.files(),
-                ident: job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().into_owned(),
+                ident: ident.clone(),
                 date: match &job.what {
                     JobKind::Area { inspection, .. } => inspection.publication_date,
                     JobKind::Aggregate { spec, .. } => spec.publication_date,
                 },
                 enforce_ua: !settings.draft,
-            })?;
+            };
+            if let Some(dir) = &settings.dump_typst {
+                typeset_job.dump(&dir.join(ident.trim_end_matches(".pdf")))?;
+            }
+            let typeset = engine.compile_pdf(&typeset_job)?;
+            let clock = Instant::now();
             if settings.write {
                 publish::write_atomic(&job.pdf.with_extension("figures.csv"), &rendered.figures_csv)?;
                 publish::write_atomic(&job.pdf, &typeset.pdf)?;
             }
+            let times = [render_time, rendered.chart_time, typeset.compile_time, typeset.export_time, clock.elapsed()];
             let verb = if settings.write { "built" } else { "checked" };
             progress(&format!("{verb:>8} {} ({} pages)", job.pdf.display(), typeset.pages));
-            Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages })
-        })
-        .collect();
+            Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, times })
+        });
     for r in results {
         match r {
-            Ok(b) => summary.built.push(b),
+            Ok(b) => {
+                let t = &mut summary.timings;
+                t.render += b.times[0] - b.times[1];
+                t.charts += b.times[1];
+                t.typeset += b.times[2];
+                t.pdf_export += b.times[3];
+                t.write += b.times[4];
+                summary.built.push(b);
+            }
             Err(p) => {
                 summary.problems.extend(p);
                 summary.failed += 1;
@@ -253,6 +317,33 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         }
     }
     Ok(())
+}
+
+/// Runs `work` on every job on `threads` plain worker threads, results in job order.
+///
+/// Not rayon's `par_iter`: Typst uses rayon inside compile and export, and a rayon worker
+/// waiting there would steal whole other reports, which makes every per-stage time meaningless.
+pub fn run_parallel<J: Sync, R: Send>(jobs: &[J], threads: usize, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let threads = threads.clamp(1, jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        done.push((i, work(job)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("a report worker panicked")).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -263,13 +354,27 @@ fn render_job(
     sets: &[SetFigures],
     set_keys: &[(String, String)],
     names_of: &dyn Fn(usize) -> BTreeMap<String, String>,
+    loaded: &[(InspectionSpec, CaseTable)],
     text: &TextModel,
 ) -> Result<RenderedReport, Problems> {
     match &job.what {
         JobKind::Area { inspection, set } => {
             let fw = &frameworks[&inspection.framework];
             let names = names_of(*set);
-            let input = AreaInput { framework: fw, inspection, set: &sets[*set], set_label: set_label(fw, names.len(), &set_keys[*set].1), names: &names, draft: settings.draft };
+            let table = loaded.iter().find(|(s, _)| s.id == inspection.id && s.framework == inspection.framework).map(|(_, t)| t);
+            // A draft compares its figures with those of the last build of the same report.
+            let draft = settings.draft || inspection.status == crate::inspection::Status::Draft;
+            let previous_figures = if draft { std::fs::read_to_string(job.pdf.with_extension("figures.csv")).ok() } else { None };
+            let input = AreaInput {
+                framework: fw,
+                inspection,
+                set: &sets[*set],
+                set_label: set_label(fw, names.len(), &set_keys[*set].1),
+                names: &names,
+                draft: settings.draft,
+                cases: table,
+                previous_figures,
+            };
             Ok(area::render(&input, text)?)
         }
         JobKind::Aggregate { spec, set, inspections: members } => {
@@ -278,7 +383,7 @@ fn render_job(
             let mut ratings = BTreeMap::new();
             if fw.ratings.is_some() {
                 for i in members {
-                    let input = AreaInput { framework: fw, inspection: i, set, names: &names, set_label: String::new(), draft: settings.draft };
+                    let input = AreaInput { framework: fw, inspection: i, set, names: &names, set_label: String::new(), draft: settings.draft, cases: None, previous_figures: None };
                     ratings.insert(i.id.clone(), aggregate_report::area_ratings(&input)?);
                 }
             }

@@ -110,6 +110,17 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
         assert!(adult.iter().any(|r| r["kind"] == "standard" && r["rating"] == rating), "no standard rated {rating}");
     }
 
+    // Accessibility: an independent PDF/UA-1 checker (pdfua, on pikepdf) finds nothing in any
+    // published PDF.
+    let pdfs: Vec<_> = summary.built.iter().map(|b| b.pdf.clone()).collect();
+    let check = std::process::Command::new(pdfua()).arg("check").args(&pdfs).output().expect("pdfua runs");
+    assert!(
+        check.status.success(),
+        "pdfua found problems:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+
     // Determinism: a second build gives the same bytes for every PDF.
     let b = tempfile::tempdir().unwrap();
     let again = build(&root(), b.path(), false);

@@ -122,6 +122,10 @@ pub struct CharacteristicSpec {
     /// Whether figures are broken down by this characteristic (diversity analysis).
     #[serde(default = "yes")]
     pub breakdown: bool,
+    /// Values that mean the characteristic was not recorded (`Not known`): a draft's
+    /// data-quality page counts the cases that have them.
+    #[serde(default)]
+    pub unknown: Vec<String>,
 }
 
 fn yes() -> bool {

@@ -33,6 +33,13 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
             }
         }
     }
+    for (i, c) in spec.characteristics.iter().enumerate() {
+        for u in &c.unknown {
+            if !c.values.contains(u) {
+                err(format!("characteristics[{i}].unknown"), format!("`{u}` is not one of the values of `{}`", c.column), "`unknown` lists some of `values`: those that mean the characteristic was not recorded");
+            }
+        }
+    }
     let domains: HashSet<&str> = spec.domains.iter().map(|d| d.id.as_str()).collect();
     for (i, st) in spec.standards.iter().enumerate() {
         if !domains.contains(st.domain.as_str()) {

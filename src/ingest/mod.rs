@@ -26,6 +26,9 @@ pub struct CaseTable {
     pub characteristics: Vec<Vec<String>>,
     /// One column per framework question, in framework order.
     pub answers: Vec<Vec<Answer>>,
+    /// Per question, in framework order: cells left empty (read as Not applicable if the
+    /// framework allows it), for the data-quality page of drafts.
+    pub blank_answers: Vec<u32>,
     /// Things worth saying that do not stop the build (unknown extra columns).
     pub warnings: Vec<Problem>,
 }
@@ -123,6 +126,7 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
     let mut case_ids = Vec::with_capacity(grid.rows.len());
     let mut answers: Vec<Vec<Answer>> = vec![Vec::with_capacity(grid.rows.len()); framework.questions.len()];
     let mut characteristics: Vec<Vec<String>> = vec![Vec::with_capacity(grid.rows.len()); framework.characteristics.len()];
+    let mut blank_answers = vec![0u32; framework.questions.len()];
     let mut seen = std::collections::HashMap::new();
     let mut cell_problems = 0usize;
     let mut report = |problems: &mut Problems, p: Problem| {
@@ -155,6 +159,9 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
         for (qi, (q, col)) in framework.questions.iter().zip(&question_cols).enumerate() {
             let col = col.expect("checked above");
             let cell = &cells[col];
+            if cell.trim().is_empty() {
+                blank_answers[qi] += 1;
+            }
             match framework.answers.parse(cell) {
                 Some(a) => answers[qi].push(a),
                 None => {
@@ -193,5 +200,5 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
     if cell_problems > MAX_CELL_PROBLEMS {
         problems.push(Problem::data(at(), format!("{} more problems in this file are not listed", cell_problems - MAX_CELL_PROBLEMS)));
     }
-    problems.into_result(CaseTable { source: path.to_path_buf(), case_ids, characteristics, answers, warnings })
+    problems.into_result(CaseTable { source: path.to_path_buf(), case_ids, characteristics, answers, blank_answers, warnings })
 }

@@ -10,7 +10,7 @@ use super::common::{breakdown_tables, extremes, sample_tables, scores_of, Breakd
 use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
 use crate::aggregate::{Figure, SetFigures, SetId};
-use crate::charts::{self, Bar, BarChart, BarGroup};
+use crate::charts::{Bar, BarChart, BarGroup};
 use crate::error::Problem;
 use crate::framework::{Era, FrameworkSpec, ScoreKind};
 use crate::inspection::{AggregateSpec, InspectionSpec, Status};
@@ -56,6 +56,8 @@ pub struct AggregateReport {
     pub highest: Vec<Option<Extreme>>,
     pub criteria: Vec<CriterionRow>,
     pub regions: Vec<GroupRow>,
+    /// Pooled figures by provider, where several areas share a provider; empty otherwise.
+    pub providers: Vec<GroupRow>,
     pub ratings: Option<RatingsView>,
     pub sample: Vec<SampleTable>,
     pub diversity: Vec<BreakdownTable>,
@@ -149,25 +151,32 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         })
         .collect();
 
-    // Regions: pool the areas of each region.
-    let mut by_region: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for i in &input.inspections {
-        by_region.entry(i.region.as_str()).or_default().push(i.id.as_str());
-    }
-    let regions = by_region
-        .iter()
-        .map(|(region, ids)| {
-            let pooled = |s: &SetId| {
-                ids.iter().map(|id| input.set.areas[*id].figure(s)).fold(Figure::default(), |a, b| Figure { yes: a.yes + b.yes, no: a.no + b.no, cases: a.cases + b.cases })
-            };
-            GroupRow {
-                group: region.to_string(),
-                areas: ids.len(),
-                cases: ids.iter().map(|id| input.set.areas[*id].cases).sum(),
-                cells: columns.iter().map(|(s, _)| Shown::new(pooled(s), minimum)).collect(),
-            }
-        })
-        .collect();
+    // Regions and providers: pool the areas of each.
+    let pooled_groups = |key: &dyn Fn(&InspectionSpec) -> &str| -> Vec<GroupRow> {
+        let mut by_group: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for i in &input.inspections {
+            by_group.entry(key(i)).or_default().push(i.id.as_str());
+        }
+        by_group
+            .iter()
+            .map(|(group, ids)| {
+                let pooled = |s: &SetId| {
+                    ids.iter().map(|id| input.set.areas[*id].figure(s)).fold(Figure::default(), |a, b| Figure { yes: a.yes + b.yes, no: a.no + b.no, cases: a.cases + b.cases })
+                };
+                GroupRow {
+                    group: group.to_string(),
+                    areas: ids.len(),
+                    cases: ids.iter().map(|id| input.set.areas[*id].cases).sum(),
+                    cells: columns.iter().map(|(s, _)| Shown::new(pooled(s), minimum)).collect(),
+                }
+            })
+            .collect()
+    };
+    let regions = pooled_groups(&|i| i.region.as_str());
+    // Providers are compared only where several areas share one (NPS and CRC, say); where every
+    // area is its own provider the table would repeat the table of areas.
+    let providers = pooled_groups(&|i| i.provider.as_str());
+    let providers = if providers.len() > 1 && providers.len() < input.inspections.len() { providers } else { Vec::new() };
 
     let ratings = fw.ratings.as_ref().map(|rules| {
         let mut standard_ids: Vec<String> = Vec::new();
@@ -252,6 +261,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         highest,
         criteria,
         regions,
+        providers,
         ratings,
         sample: sample_tables(fw, &input.set.total),
         diversity: breakdown_tables(fw, &input.set.total, &columns),
@@ -264,6 +274,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
 
     // One chart per column: every area's figure, highest first, with the aggregate as a line.
     let mut charts = Vec::new();
+    let mut chart_time = std::time::Duration::ZERO;
     for (k, (set, title)) in columns.iter().enumerate() {
         let mut bars: Vec<(&str, &Shown)> = report.rows.iter().map(|r| (r.area.as_str(), &r.cells[k])).collect();
         bars.sort_by(|a, b| b.1.exact.unwrap_or(-1.0).total_cmp(&a.1.exact.unwrap_or(-1.0)).then(a.0.cmp(b.0)));
@@ -279,7 +290,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             "above": bars.iter().filter(|(_, s)| s.exact.zip(report.aggregate[k].exact).is_some_and(|(a, b)| a >= b)).count() });
         let alt = text.line("alt-aggregate-scores.j2", &ctx)?;
         let table = DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
-        charts.push((path.clone(), charts::horizontal_bars(&chart), ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table }));
+        charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table }));
     }
     // One chart per characteristic: each group's figures, with the number of cases.
     for (k, t) in report.diversity.iter().enumerate() {
@@ -299,14 +310,14 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         let alt = text.line("alt-breakdown.j2", t)?;
         let mut columns = vec![t.label.clone(), "Cases".to_string()];
         columns.extend(t.columns.iter().cloned());
-        let table = DataTable { columns, rows: t.rows.iter().map(|r| [vec![r.value.clone(), r.cases.to_string()], r.cells.iter().map(|c| c.text.clone()).collect()].concat()).collect() };
-        charts.push((path.clone(), charts::horizontal_bars(&chart), ChartRef { path, caption: format!("Figures by {}", t.label.to_lowercase()), alt, table }));
+        let table = DataTable { columns, rows: t.rows.iter().map(|r| [vec![r.value.clone(), r.cases.to_string()], r.cells.iter().map(Shown::with_difference).collect()].concat()).collect() };
+        charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption: format!("Figures by {}", t.label.to_lowercase()), alt, table }));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
 
     let csv = to_csv(&records(input, &names, &report));
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
-    Ok(RenderedReport { template: "aggregate.typ", data, charts: charts.into_iter().map(|(p, s, _)| (p, s.into_bytes())).collect(), figures_csv: csv })
+    Ok(RenderedReport { template: "aggregate.typ", data, charts: charts.into_iter().map(|(p, s, _)| (p, s.into_bytes())).collect(), figures_csv: csv, chart_time })
 }
 
 fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &AggregateReport) -> Vec<FigureRecord> {

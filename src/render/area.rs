@@ -8,11 +8,13 @@ use super::common::{breakdown_tables, extremes, sample_tables, scores_of, Breakd
 use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
 use crate::aggregate::{GroupFigures, SetFigures, SetId};
-use crate::charts::{self, Bar, BarChart, BarGroup};
+use crate::charts::{Bar, BarChart, BarGroup};
 use crate::error::{Location, Problem};
 use crate::framework::rules::{RatingRules, Tally};
 use crate::framework::{Era, FrameworkSpec, GlossaryEntry, ScoreKind, StandardRule};
+use crate::ingest::CaseTable;
 use crate::inspection::{InspectionSpec, Narrative, Status};
+use super::quality::QualityView;
 
 /// Everything an area report needs: its inspection, and the figures of its comparison set.
 pub struct AreaInput<'a> {
@@ -24,6 +26,10 @@ pub struct AreaInput<'a> {
     /// `the 11 Probation Trusts inspected in 2011-12`.
     pub set_label: String,
     pub draft: bool,
+    /// The area's case export, for the data-quality page of drafts.
+    pub cases: Option<&'a CaseTable>,
+    /// The figures CSV of the previous build of this report, if there is one (drafts compare).
+    pub previous_figures: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -50,6 +56,8 @@ pub struct AreaReport {
     pub charts: Vec<ChartRef>,
     pub methodology: Vec<String>,
     pub glossary: Vec<GlossaryEntry>,
+    /// The data-quality page, in drafts only.
+    pub quality: Option<QualityView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -227,12 +235,14 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         charts: Vec::new(),
         methodology: Vec::new(),
         glossary: fw.glossary.clone(),
+        quality: None,
     };
     report.foreword = text.paragraphs("area-foreword.j2", &report)?;
     report.methodology = text.paragraphs("methodology.j2", &serde_json::json!({ "framework": fw, "set_label": &report.set_label }))?;
 
     // Charts.
     let mut charts = Vec::new();
+    let mut chart_time = std::time::Duration::ZERO;
     if fw.era == Era::Headline {
         let rows: Vec<&ScoreRow> = report.headline.iter().chain(&report.criteria).collect();
         let chart = BarChart {
@@ -254,14 +264,24 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             reference: None,
         };
         let table = DataTable {
-            columns: vec!["Score".into(), insp.area.clone(), "All areas".into(), "Lowest".into(), "Highest".into()],
+            columns: vec!["Score".into(), insp.area.clone(), "Cases".into(), "95% interval".into(), "All areas".into(), "Lowest".into(), "Highest".into()],
             rows: rows
                 .iter()
-                .map(|r| vec![r.title.clone(), format!("{} ({})", r.area.text, r.area.relevant), r.aggregate.text.clone(), r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(), r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default()])
+                .map(|r| {
+                    vec![
+                        r.title.clone(),
+                        r.area.text.clone(),
+                        r.area.cases.to_string(),
+                        r.area.ci_text(),
+                        r.aggregate.text.clone(),
+                        r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
+                        r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
+                    ]
+                })
                 .collect(),
         };
         let alt = text.line("alt-area-scores.j2", &report)?;
-        charts.push(("/charts/scores.svg".to_string(), charts::horizontal_bars(&chart), ChartRef { path: "/charts/scores.svg".into(), caption: format!("Scores of {} beside {}", insp.area, report.set_label), alt, table }));
+        charts.push(("/charts/scores.svg".to_string(), super::draw(&chart, &mut chart_time), ChartRef { path: "/charts/scores.svg".into(), caption: format!("Scores of {} beside {}", insp.area, report.set_label), alt, table }));
     }
     if let Some(sv) = &report.standards {
         let kqs: Vec<&QuestionRow> = sv.domains.iter().flat_map(|d| &d.standards).flat_map(|s| &s.key_questions).collect();
@@ -279,17 +299,23 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             reference: None,
         };
         let table = DataTable {
-            columns: vec!["Key question".into(), insp.area.clone(), "Relevant cases".into(), "All areas".into()],
-            rows: kqs.iter().map(|q| vec![q.text.clone(), q.area.text.clone(), q.area.relevant.to_string(), q.aggregate.text.clone()]).collect(),
+            columns: vec!["Key question".into(), insp.area.clone(), "Relevant cases".into(), "95% interval".into(), "All areas".into()],
+            rows: kqs.iter().map(|q| vec![q.text.clone(), q.area.text.clone(), q.area.relevant.to_string(), q.area.ci_text(), q.aggregate.text.clone()]).collect(),
         };
         let alt = text.line("alt-area-key-questions.j2", &report)?;
-        charts.push(("/charts/key-questions.svg".to_string(), charts::horizontal_bars(&chart), ChartRef { path: "/charts/key-questions.svg".into(), caption: format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area), alt, table }));
+        charts.push(("/charts/key-questions.svg".to_string(), super::draw(&chart, &mut chart_time), ChartRef { path: "/charts/key-questions.svg".into(), caption: format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area), alt, table }));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
 
-    let csv = to_csv(&figure_records(input, own, &report));
+    let records = figure_records(input, own, &report);
+    if report.doc.draft {
+        if let Some(table) = input.cases {
+            report.quality = Some(super::quality::quality(fw, &insp.area, table, &records, input.previous_figures.as_deref()));
+        }
+    }
+    let csv = to_csv(&records);
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
-    Ok(RenderedReport { template: "area.typ", data, charts: charts.into_iter().map(|(p, svg, _)| (p, svg.into_bytes())).collect(), figures_csv: csv })
+    Ok(RenderedReport { template: "area.typ", data, charts: charts.into_iter().map(|(p, svg, _)| (p, svg.into_bytes())).collect(), figures_csv: csv, chart_time })
 }
 
 /// The first words of a question, for chart labels (the full text is in the data table).

@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::aggregate::{Figure, GroupFigures, SetId};
 use crate::framework::rules::RatingLevel;
 use crate::framework::{FrameworkSpec, ScoreKind};
+use crate::stats::Observed;
 
 /// A figure as a report shows it, with the counts behind it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -18,6 +19,12 @@ pub struct Shown {
     pub yes: u64,
     pub relevant: u64,
     pub cases: u64,
+    /// 95% Wilson interval in whole percentages (`68–84%`), on the number of cases; only for a
+    /// figure shown as a percentage.
+    pub ci: Option<String>,
+    /// Set in breakdowns: `higher` or `lower` when the group differs from the rest of the
+    /// sample by more than chance would explain (see [`crate::stats::differs`]).
+    pub differs: Option<&'static str>,
 }
 
 impl Shown {
@@ -31,7 +38,23 @@ impl Shown {
             let p = t.rounded_percent().expect("relevant > 0");
             (format!("{p}%"), Some(p), t.percent())
         };
-        Shown { text, pct, exact, yes: t.yes, relevant: t.relevant(), cases: f.cases }
+        let ci = exact.and_then(|e| crate::stats::wilson(e / 100.0, f.cases, crate::stats::Z95)).map(|(lo, hi)| {
+            format!("{}–{}%", crate::framework::rules::round_half_up(lo), crate::framework::rules::round_half_up(hi))
+        });
+        Shown { text, pct, exact, yes: t.yes, relevant: t.relevant(), cases: f.cases, ci, differs: None }
+    }
+
+    /// The text with `(higher)` or `(lower)` when the group differs from the rest of the sample.
+    pub fn with_difference(&self) -> String {
+        match self.differs {
+            Some(d) => format!("{} ({d})", self.text),
+            None => self.text.clone(),
+        }
+    }
+
+    /// The interval, or `–` when the figure is not shown as a percentage.
+    pub fn ci_text(&self) -> String {
+        self.ci.clone().unwrap_or_else(|| "–".into())
     }
 }
 
@@ -171,7 +194,26 @@ pub fn breakdown_tables(framework: &FrameworkSpec, group: &GroupFigures, sets: &
                 .iter()
                 .map(|v| {
                     let figs = by_value.and_then(|m| m.get(v));
-                    let cells = sets.iter().map(|(set, _)| Shown::new(figs.and_then(|f| f.get(set)).copied().unwrap_or_default(), minimum)).collect();
+                    let cells = sets
+                        .iter()
+                        .map(|(set, _)| {
+                            let fig = figs.and_then(|f| f.get(set)).copied().unwrap_or_default();
+                            let mut shown = Shown::new(fig, minimum);
+                            if shown.pct.is_some() {
+                                let whole = group.figure(set);
+                                let rest = Observed {
+                                    yes: whole.yes.saturating_sub(fig.yes),
+                                    relevant: (whole.yes + whole.no).saturating_sub(fig.yes + fig.no),
+                                    cases: whole.cases.saturating_sub(fig.cases),
+                                };
+                                // Two groups are one comparison; more are one each.
+                                let groups = if c.values.len() <= 2 { 1 } else { c.values.len() };
+                                shown.differs = crate::stats::differs(Observed { yes: fig.yes, relevant: fig.yes + fig.no, cases: fig.cases }, rest, groups)
+                                    .map(|higher| if higher { "higher" } else { "lower" });
+                            }
+                            shown
+                        })
+                        .collect();
                     let cases = group.sample.get(&c.column).and_then(|m| m.get(v)).copied().unwrap_or(0);
                     BreakdownRow { value: v.clone(), cases, cells }
                 })

@@ -5,6 +5,7 @@ pub mod aggregate_report;
 pub mod area;
 pub mod common;
 pub mod figures_csv;
+pub mod quality;
 pub mod text;
 pub mod words;
 
@@ -20,6 +21,16 @@ pub struct RenderedReport {
     pub charts: Vec<(String, Vec<u8>)>,
     /// Every figure of the report, as CSV for analysts.
     pub figures_csv: Vec<u8>,
+    /// Time spent drawing charts (included in the render time).
+    pub chart_time: std::time::Duration,
+}
+
+/// Draws a chart, adding the time it took to `spent`.
+fn draw(chart: &crate::charts::BarChart, spent: &mut std::time::Duration) -> String {
+    let started = std::time::Instant::now();
+    let svg = crate::charts::horizontal_bars(chart);
+    *spent += started.elapsed();
+    svg
 }
 
 impl RenderedReport {

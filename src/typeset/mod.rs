@@ -50,11 +50,65 @@ pub struct TypesetJob {
     pub enforce_ua: bool,
 }
 
+impl TypesetJob {
+    /// Writes the job to `dir` as Typst would see it: `job.json` (template, ident, date, UA)
+    /// and the generated files at their virtual paths. The typesetting floor of the benchmark
+    /// compiles these again with nothing else, and a template author can read exactly what a
+    /// report was given.
+    pub fn dump(&self, dir: &Path) -> Result<(), Problem> {
+        let meta = serde_json::json!({
+            "template": self.template,
+            "ident": self.ident,
+            "date": self.date.to_string(),
+            "enforce_ua": self.enforce_ua,
+        });
+        let write = |path: &Path, bytes: &[u8]| -> Result<(), Problem> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Problem::internal(Location::file(parent), format!("cannot create folder: {e}")))?;
+            }
+            std::fs::write(path, bytes).map_err(|e| Problem::internal(Location::file(path), format!("cannot write: {e}")))
+        };
+        let _ = std::fs::remove_dir_all(dir);
+        write(&dir.join("job.json"), serde_json::to_string_pretty(&meta).expect("plain JSON").as_bytes())?;
+        for (vpath, bytes) in &self.files {
+            write(&dir.join("files").join(vpath.trim_start_matches('/')), bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Reads a job written by [`TypesetJob::dump`].
+    pub fn load(dir: &Path) -> Result<TypesetJob, Problem> {
+        let meta_path = dir.join("job.json");
+        let meta: serde_json::Value = serde_json::from_slice(&crate::error::read(&meta_path)?)
+            .map_err(|e| Problem::internal(Location::file(&meta_path), format!("not a typesetting job: {e}")))?;
+        let text = |key: &str| meta[key].as_str().map(str::to_string).ok_or_else(|| Problem::internal(Location::file(&meta_path).key(key), "missing"));
+        let files_dir = dir.join("files");
+        let mut files = Vec::new();
+        for entry in WalkDir::new(&files_dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| Problem::internal(Location::file(&files_dir), e.to_string()))?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&files_dir).expect("walked under files_dir");
+                files.push((format!("/{}", rel.to_string_lossy().replace('\\', "/")), crate::error::read(entry.path())?));
+            }
+        }
+        Ok(TypesetJob {
+            template: text("template")?,
+            files,
+            ident: text("ident")?,
+            date: Date::parse(&text("date")?).map_err(|e| Problem::internal(Location::file(&meta_path).key("date"), e))?,
+            enforce_ua: meta["enforce_ua"].as_bool().unwrap_or(true),
+        })
+    }
+}
+
 /// What typesetting produced: the PDF and the number of pages.
 pub struct Typeset {
     pub pdf: Vec<u8>,
     pub pages: usize,
     pub warnings: Vec<String>,
+    /// Time spent compiling (evaluation and layout) and exporting the PDF.
+    pub compile_time: std::time::Duration,
+    pub export_time: std::time::Duration,
 }
 
 impl Engine {
@@ -122,7 +176,9 @@ impl Engine {
 
     fn compile_inner(&self, job: &TypesetJob) -> Result<Typeset, Problem> {
         let world = ReportWorld::new(self, job)?;
+        let started = std::time::Instant::now();
         let warned = typst::compile::<PagedDocument>(&world);
+        let compile_time = started.elapsed();
         let warnings: Vec<String> = warned.warnings.iter().map(|d| self.describe(&world, d)).collect();
         let document = warned.output.map_err(|errors| {
             let text: Vec<String> = errors.iter().filter(|d| d.severity == Severity::Error).map(|d| self.describe(&world, d)).collect();
@@ -141,12 +197,13 @@ impl Engine {
             standards: PdfStandards::new(&standards).map_err(|e| Problem::internal(Location::default(), format!("{e:?}")))?,
             ..PdfOptions::default()
         };
+        let started = std::time::Instant::now();
         let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
             let text: Vec<String> = errors.iter().map(|d| self.describe(&world, d)).collect();
             Problem::template(Location::file(self.templates_dir.join(&job.template)), format!("PDF export failed: {}", text.join("\n")))
                 .with_hint("PDF/UA-1 needs a document title and alt text on every image")
         })?;
-        Ok(Typeset { pdf, pages: document.pages().len(), warnings })
+        Ok(Typeset { pdf, pages: document.pages().len(), warnings, compile_time, export_time: started.elapsed() })
     }
 
     /// `file:line:col: message` for a diagnostic, with its hints.

@@ -36,6 +36,22 @@ pub fn pdf_text(pdf: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The `pdfua` validator (PyPI `pdfua`, on pikepdf): `$PDFUA`, or on the PATH, or in the venv
+/// `.ci/run` makes.
+pub fn pdfua() -> PathBuf {
+    if let Some(p) = std::env::var_os("PDFUA") {
+        return PathBuf::from(p);
+    }
+    let venv = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/inspection-reports/venv/bin/pdfua"));
+    if let Some(v) = venv.filter(|v| v.is_file()) {
+        return v;
+    }
+    if Command::new("pdfua").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        return PathBuf::from("pdfua");
+    }
+    panic!("the PDF/UA validator `pdfua` is missing: `bash .ci/run` installs it, or `pip install pdfua==0.1.3`");
+}
+
 /// Whitespace collapsed, for matching phrases across line breaks.
 pub fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -6,10 +6,14 @@
 //! ```text
 //! cargo run --release --bin generate-sample -- [--published ../shared/published] [--data data]
 //! ```
+//!
+//! With `--scale N [--cases M] --out DIR` it makes instead the synthetic scale corpus for the
+//! benchmark: N areas of M cases (default 150) under every framework of `--data`, in `DIR`.
 
 mod fit;
 mod narrative;
 mod rng;
+mod scale;
 mod write;
 
 use std::collections::HashMap;
@@ -24,20 +28,40 @@ const SEED: u64 = 2012;
 fn main() {
     let mut published = PathBuf::from("../shared/published");
     let mut data = PathBuf::from("data");
+    let mut scale: Option<usize> = None;
+    let mut cases = 150;
+    let mut out: Option<PathBuf> = None;
+    let usage = "usage: generate-sample [--published DIR] [--data DIR]\n       generate-sample --scale AREAS [--cases CASES] --out DIR [--data DIR]";
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
+        let Some(value) = args.get(i + 1) else {
+            eprintln!("{} needs a value\n{usage}", args[i]);
+            std::process::exit(2);
+        };
+        let number = |v: &str| v.parse::<usize>().unwrap_or_else(|_| {
+            eprintln!("{} needs a whole number, not `{v}`\n{usage}", args[i]);
+            std::process::exit(2);
+        });
         match args[i].as_str() {
-            "--published" => published = PathBuf::from(&args[i + 1]),
-            "--data" => data = PathBuf::from(&args[i + 1]),
+            "--published" => published = PathBuf::from(value),
+            "--data" => data = PathBuf::from(value),
+            "--scale" => scale = Some(number(value)),
+            "--cases" => cases = number(value),
+            "--out" => out = Some(PathBuf::from(value)),
             other => {
-                eprintln!("unknown argument {other}\nusage: generate-sample [--published DIR] [--data DIR]");
+                eprintln!("unknown argument {other}\n{usage}");
                 std::process::exit(2);
             }
         }
         i += 2;
     }
-    if let Err(e) = run(&published, &data) {
+    let result = match (scale, out) {
+        (Some(areas), Some(out)) => scale::corpus(&data, &out, areas, cases, SEED + 100),
+        (Some(_), None) => Err(format!("--scale needs --out DIR (the corpus is never written into {})", data.display())),
+        (None, _) => run(&published, &data),
+    };
+    if let Err(e) = result {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
@@ -280,12 +304,7 @@ fn adult_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         ("Southdown", "CRC", "South", "GRGG RGRI GG"),
         ("Highcross", "CRC", "Midlands", "GGOG GOGG OG"),
     ];
-    let rating_id = |c: char| match c {
-        'O' => "outstanding",
-        'G' => "good",
-        'R' => "requires_improvement",
-        _ => "inadequate",
-    };
+    let rating_id = write::rating_id;
     let band = |c: char| match c {
         'O' => (81.0, 93.0),
         'G' => (66.5, 78.0),

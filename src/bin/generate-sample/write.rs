@@ -23,6 +23,16 @@ pub struct Area {
 
 const INSPECTORS: &[&str] = &["Helen Davies", "Martin Clarke", "Joanna Price", "Andrew Morris", "Siân Roberts", "Rajesh Patel", "Fiona Campbell", "Tom Ashworth"];
 
+/// The rating id of a profile letter: O outstanding, G good, R requires improvement, I inadequate.
+pub fn rating_id(letter: char) -> &'static str {
+    match letter {
+        'O' => "outstanding",
+        'G' => "good",
+        'R' => "requires_improvement",
+        _ => "inadequate",
+    }
+}
+
 pub fn slug(name: &str) -> String {
     let mut s = String::new();
     for c in name.to_lowercase().chars() {

@@ -1,0 +1,191 @@
+//! The pipeline benchmark: `cargo bench --bench pipeline`. Prints the six figures of
+//! `benches/RESULTS.md` from one run on this machine:
+//!
+//! 1. full build of the embedded sample: wall time, reports per second, peak memory;
+//! 2. the typesetting floor: the very same Typst inputs (dumped by `build --dump-typst`)
+//!    compiled to PDF in this process with nothing else, on as many threads;
+//! 3. the ratio of 1 to 2;
+//! 4. the speed-up from one to two report workers;
+//! 5. the scale corpus (`generate-sample --scale`): time per report against the sample's, and
+//!    peak memory;
+//! 6. rebuilding one area with `build --area`: wall time against that report's typesetting time.
+//!
+//! Every build is a separate process of the release binary, timed from outside, as a user runs
+//! it. Settings: `BENCH_REPEAT` (runs per figure, median taken; default 3), `BENCH_SCALE_AREAS`
+//! (default 1000), `BENCH_SCALE_CASES` (default 150), `BENCH_AREA` (default `Cumbria`).
+//! Not a test: nothing here fails on a slow machine; the figures are for people to read.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use inspection_reports::project::run_parallel;
+use inspection_reports::typeset::{Engine, TypesetJob};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_inspection-reports");
+const GENERATE: &str = env!("CARGO_BIN_EXE_generate-sample");
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pipeline-bench");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("scratch folder");
+    let repeat: usize = env_or("BENCH_REPEAT", 3);
+    let scale_areas: usize = env_or("BENCH_SCALE_AREAS", 1000);
+    let scale_cases: usize = env_or("BENCH_SCALE_CASES", 150);
+    let area = std::env::var("BENCH_AREA").unwrap_or_else(|_| "Cumbria".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+
+    println!("# Pipeline benchmark\n");
+    println!("machine: {}", machine());
+    println!("runs per figure: {repeat} (median)\n");
+
+    let data = root.join("data");
+    let out = scratch.join("sample");
+    // A first build warms the page cache; not counted.
+    build(&root, &data, &out, &[]);
+
+    // 1. Full build of the sample.
+    let full = median_run(repeat, || build(&root, &data, &out, &[]));
+    let reports = full.summary["built"].as_u64().unwrap_or(0) as usize;
+    let full_peak = peak(&full.summary);
+    println!("1. full build of the sample: {reports} reports in {:.2} s wall on {cores} threads, {:.1} reports/s, peak memory {}",
+        secs(full.wall), reports as f64 / secs(full.wall), mib(full_peak));
+    println!("   stages, summed over reports: {}", stages(&full.summary));
+
+    // 2. The typesetting floor: the same Typst inputs, compiled with nothing else.
+    let dump = scratch.join("typst");
+    build(&root, &data, &scratch.join("dumped"), &["--dump-typst", dump.to_str().expect("utf-8 path")]);
+    let jobs = load_jobs(&dump);
+    assert_eq!(jobs.len(), reports, "one dumped job per report");
+    let setup = Instant::now();
+    let engine = Engine::new(&root.join("report-templates"), &root.join("fonts")).expect("engine");
+    let setup = setup.elapsed();
+    // Once to check the bytes are the very same as the build's, then timed.
+    for (job, pdf) in run_parallel(&jobs, cores, |j| engine.compile_pdf(j).map(|t| t.pdf)).into_iter().zip(&jobs) {
+        let pdf = job.unwrap_or_else(|e| panic!("{}: {e}", pdf.ident));
+        let built = std::fs::read(out.join(&pdf.ident)).expect("built PDF");
+        assert!(pdf == built, "{}: the floor's PDF differs from the build's", pdf.ident);
+    }
+    let floor = median(repeat, || {
+        let t = Instant::now();
+        for r in run_parallel(&jobs, cores, |j| engine.compile_pdf(j).map(|t| t.pages)) {
+            r.expect("compiles");
+        }
+        t.elapsed()
+    });
+    println!("2. typesetting floor: the same {} Typst inputs compiled to the same PDF bytes in one process: {:.2} s on {cores} threads (engine set-up {:.0} ms, not counted)",
+        jobs.len(), secs(floor), setup.as_secs_f64() * 1000.0);
+
+    // 3. Ratio.
+    let ratio = secs(full.wall) / secs(floor);
+    println!("3. full build / floor: {ratio:.2} (target at most 1.25: {})", verdict(ratio <= 1.25));
+
+    // 4. Speed-up from one to two workers.
+    let one = median_run(repeat, || build(&root, &data, &out, &["--jobs", "1"]));
+    let two = median_run(repeat, || build(&root, &data, &out, &["--jobs", "2"]));
+    let speedup = secs(one.wall) / secs(two.wall);
+    println!("4. one thread {:.2} s, two threads {:.2} s: speed-up {speedup:.2} (target at least 1.7: {})",
+        secs(one.wall), secs(two.wall), verdict(speedup >= 1.7));
+
+    // 5. Scale corpus.
+    let corpus = scratch.join("scale-data");
+    let status = Command::new(GENERATE)
+        .args(["--data", data.to_str().expect("utf-8"), "--scale", &scale_areas.to_string(), "--cases", &scale_cases.to_string(), "--out", corpus.to_str().expect("utf-8")])
+        .status()
+        .expect("generate-sample runs");
+    assert!(status.success(), "generate-sample --scale failed");
+    let scale = build(&root, &corpus, &scratch.join("scale-out"), &[]);
+    let scale_reports = scale.summary["built"].as_u64().unwrap_or(0) as usize;
+    let per_sample = secs(full.wall) / reports as f64;
+    let per_scale = secs(scale.wall) / scale_reports as f64;
+    let scale_peak = peak(&scale.summary);
+    println!("5. scale corpus, {scale_areas} areas of {scale_cases} cases per framework: {scale_reports} reports in {:.1} s, {:.1} ms per report against {:.1} ms for the sample ({:.2}x, target at most 1.1: {}), peak memory {} (target at most 1 GiB: {})",
+        secs(scale.wall), per_scale * 1000.0, per_sample * 1000.0, per_scale / per_sample, verdict(per_scale / per_sample <= 1.1),
+        mib(scale_peak), verdict(scale_peak.is_some_and(|b| b <= 1 << 30)));
+    println!("   stages, summed over reports: {}", stages(&scale.summary));
+
+    // 6. One area.
+    let single = median_run(repeat, || build(&root, &data, &scratch.join("single"), &["--area", &area]));
+    let t = &single.summary["timings"];
+    let typeset = t["typeset"].as_f64().unwrap_or(0.0) + t["pdf_export"].as_f64().unwrap_or(0.0);
+    let single_ratio = secs(single.wall) / typeset;
+    println!("6. build --area {area}: {:.0} ms wall, its typesetting {:.0} ms: {single_ratio:.2}x (target at most 3: {})",
+        secs(single.wall) * 1000.0, typeset * 1000.0, verdict(single_ratio <= 3.0));
+    println!("   stages: {}", stages(&single.summary));
+}
+
+/// One build: its wall time and its JSON summary line.
+struct Run {
+    wall: Duration,
+    summary: Value,
+}
+
+fn build(root: &Path, data: &Path, out: &Path, extra: &[&str]) -> Run {
+    let start = Instant::now();
+    let output = Command::new(BIN)
+        .args(["build", "--root", root.to_str().expect("utf-8"), "--data", data.to_str().expect("utf-8"), "--output", out.to_str().expect("utf-8"), "--message-format", "json"])
+        .args(extra)
+        .output()
+        .expect("the build runs");
+    let wall = start.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let summary: Value = stdout.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()).find(|v| v["type"] == "summary").unwrap_or(Value::Null);
+    assert!(output.status.success() && summary["failed"] == 0, "build {extra:?} failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    Run { wall, summary }
+}
+
+fn median_run(n: usize, mut f: impl FnMut() -> Run) -> Run {
+    let mut runs: Vec<Run> = (0..n.max(1)).map(|_| f()).collect();
+    runs.sort_by_key(|r| r.wall);
+    runs.swap_remove(runs.len() / 2)
+}
+
+fn median(n: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..n.max(1)).map(|_| f()).collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn load_jobs(dump: &Path) -> Vec<TypesetJob> {
+    let mut dirs: Vec<PathBuf> = walkdir::WalkDir::new(dump)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "job.json")
+        .map(|e| e.path().parent().expect("in a folder").to_path_buf())
+        .collect();
+    dirs.sort();
+    dirs.iter().map(|d| TypesetJob::load(d).unwrap_or_else(|e| panic!("{e}"))).collect()
+}
+
+fn stages(summary: &Value) -> String {
+    summary["timings"].as_object().map(|m| m.iter().map(|(k, v)| format!("{k} {:.2} s", v.as_f64().unwrap_or(0.0))).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+}
+
+fn peak(summary: &Value) -> Option<u64> {
+    summary["peak_memory_bytes"].as_u64()
+}
+
+fn mib(bytes: Option<u64>) -> String {
+    bytes.map_or("unknown".into(), |b| format!("{:.0} MiB", b as f64 / (1024.0 * 1024.0)))
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "missed" }
+}
+
+fn env_or(key: &str, default: usize) -> usize {
+    std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())).unwrap_or_else(|| "unknown CPU".into());
+    let mem = std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| s.lines().next().map(|l| l.trim_start_matches("MemTotal:").trim().to_string())).unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    format!("{cores} cores ({cpu}), memory {mem}, {} {}", std::env::consts::OS, std::env::consts::ARCH)
+}
