@@ -63,10 +63,10 @@ fn main() {
     let engine = Engine::new(&root.join("report-templates"), &root.join("fonts")).expect("engine");
     let setup = setup.elapsed();
     // Once to check the bytes are the very same as the build's, then timed.
-    for (job, pdf) in run_parallel(&jobs, cores, |j| engine.compile_pdf(j).map(|t| t.pdf)).into_iter().zip(&jobs) {
-        let pdf = job.unwrap_or_else(|e| panic!("{}: {e}", pdf.ident));
-        let built = std::fs::read(out.join(&pdf.ident)).expect("built PDF");
-        assert!(pdf == built, "{}: the floor's PDF differs from the build's", pdf.ident);
+    for (result, job) in run_parallel(&jobs, cores, |j| engine.compile_pdf(j).map(|t| t.pdf)).into_iter().zip(&jobs) {
+        let pdf = result.unwrap_or_else(|e| panic!("{}: {e}", job.ident));
+        let built = std::fs::read(out.join(&job.ident)).expect("built PDF");
+        assert!(pdf == built, "{}: the floor's PDF differs from the build's", job.ident);
     }
     let floor = median(repeat, || {
         let t = Instant::now();

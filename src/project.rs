@@ -213,18 +213,21 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     let clock = Instant::now();
 
     // Comparison sets: the inspections of one framework in one period.
-    let mut set_keys: Vec<(String, String)> = inspections.iter().map(|(s, _)| (s.framework.clone(), s.period.clone())).collect();
+    // Only the sets of the area reports asked for (`build --area X` aggregates one set).
+    let mut set_keys: Vec<(String, String)> =
+        inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)).map(|(s, _)| (s.framework.clone(), s.period.clone())).collect();
     set_keys.sort();
     set_keys.dedup();
+    // One set at a time: Polars parallelises each, and memory holds one long frame at a time.
     let sets: Vec<Result<SetFigures, Problems>> = set_keys
-        .par_iter()
+        .iter()
         .map(|(fw, period)| {
             let members: Vec<AreaCases<'_>> = inspections.iter().filter(|(s, _)| &s.framework == fw && &s.period == period).map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
             aggregate::aggregate(&frameworks[fw], &members).map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")).into())
         })
         .collect();
     let sets: Vec<SetFigures> = sets.into_iter().collect::<Result<_, _>>()?;
-    let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period).expect("every inspection has its set");
+    let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period);
 
     summary.timings.aggregate = clock.elapsed();
 
@@ -244,7 +247,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     let mut jobs: Vec<Job<'_>> = Vec::new();
     for (spec, _) in inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)) {
         let pdf = settings.output.join(&spec.framework).join(&spec.period).join(format!("{}.pdf", spec.id));
-        jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, set: set_of(spec) } });
+        jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, set: set_of(spec).expect("every kept inspection has its set") } });
     }
     for spec in aggregates.iter().filter(|a| settings.filter.keeps_aggregate(a)) {
         match select(spec, &frameworks, &inspections, &broken) {
@@ -267,10 +270,12 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     let text = TextModel::load(&settings.templates.join("text"))?;
     let engine = Engine::new(&settings.templates, &settings.fonts)?;
     let names_of = |set: usize| -> BTreeMap<String, String> {
-        inspections.iter().filter(|(s, _)| set_of(s) == set).map(|(s, _)| (s.id.clone(), s.area.clone())).collect()
+        inspections.iter().filter(|(s, _)| set_of(s) == Some(set)).map(|(s, _)| (s.id.clone(), s.area.clone())).collect()
     };
     let workers = settings.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    let results: Vec<Result<Built, Problems>> = run_parallel(&jobs, workers, |job| {
+    // Aggregate reports are the longest: started first, they do not leave one core working
+    // alone at the end.
+    let results: Vec<Result<Built, Problems>> = run_parallel_by(&jobs, workers, |job| matches!(job.what, JobKind::Aggregate { .. }), |job| {
             let clock = Instant::now();
             let rendered = render_job(job, settings, &frameworks, &sets, &set_keys, &names_of, &inspections, &text)?;
             let render_time = clock.elapsed();
@@ -324,7 +329,14 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
 /// Not rayon's `par_iter`: Typst uses rayon inside compile and export, and a rayon worker
 /// waiting there would steal whole other reports, which makes every per-stage time meaningless.
 pub fn run_parallel<J: Sync, R: Send>(jobs: &[J], threads: usize, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    run_parallel_by(jobs, threads, |_| false, work)
+}
+
+/// [`run_parallel`], starting the jobs for which `first` holds before the others.
+pub fn run_parallel_by<J: Sync, R: Send>(jobs: &[J], threads: usize, first: impl Fn(&J) -> bool, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
     let threads = threads.clamp(1, jobs.len().max(1));
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| !first(&jobs[i]));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -332,8 +344,9 @@ pub fn run_parallel<J: Sync, R: Send>(jobs: &[J], threads: usize, work: impl Fn(
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = order.get(k) else { break };
+                        let job = &jobs[i];
                         done.push((i, work(job)));
                     }
                     done

@@ -11,7 +11,18 @@ use crate::framework::{Answer, FrameworkSpec};
 pub fn aggregate(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResult<SetFigures> {
     let long = long_frame(framework, areas)?;
     let members = membership_frame(framework)?;
-    let joined = long.lazy().join(members.lazy(), [col("question")], [col("question")], JoinArgs::new(JoinType::Inner));
+    // One row per case and set, computed once: every figure below is a group-by of it. A case's
+    // characteristics are the same on all its rows, so they ride along with `first`.
+    let mut per_case_aggs = vec![col("yes").sum().alias("yes"), col("no").sum().alias("no")];
+    per_case_aggs.extend(framework.characteristics.iter().filter(|c| c.breakdown).map(|c| col(c.column.as_str()).first()));
+    let joined = long
+        .lazy()
+        .join(members.lazy(), [col("question")], [col("question")], JoinArgs::new(JoinType::Inner))
+        .group_by([col("area"), col("case"), col("set")])
+        .agg(per_case_aggs)
+        .with_column(((col("yes") + col("no")).gt(lit(0))).cast(DataType::UInt32).alias("relevant_case"))
+        .collect()?
+        .lazy();
 
     let mut out = SetFigures::default();
     for a in areas {
@@ -61,18 +72,20 @@ pub fn aggregate(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsRe
 fn long_frame(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResult<DataFrame> {
     let rows: usize = areas.iter().map(|a| a.cases.len() * framework.questions.len()).sum();
     let mut area = Vec::with_capacity(rows);
-    let mut case = Vec::with_capacity(rows);
+    // Cases numbered across areas (ids are unique within an area only): a number, not a string
+    // per answer, keeps the frame small at a thousand areas.
+    let mut case: Vec<u32> = Vec::with_capacity(rows);
+    let mut first_case = 0u32;
     let mut question = Vec::with_capacity(rows);
     let mut yes = Vec::with_capacity(rows);
     let mut no = Vec::with_capacity(rows);
     let mut chars: Vec<Vec<&str>> = vec![Vec::with_capacity(rows); framework.characteristics.len()];
     for a in areas {
         for (qi, q) in framework.questions.iter().enumerate() {
-            for (ci, id) in a.cases.case_ids.iter().enumerate() {
+            for ci in 0..a.cases.case_ids.len() {
                 let answer = a.cases.answers[qi][ci];
                 area.push(a.inspection_id);
-                // Case ids are unique within an area only.
-                case.push(format!("{}\u{1f}{}", a.inspection_id, id));
+                case.push(first_case + ci as u32);
                 question.push(q.id.as_str());
                 yes.push(u32::from(answer == Answer::Yes));
                 no.push(u32::from(answer == Answer::No));
@@ -81,6 +94,7 @@ fn long_frame(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResul
                 }
             }
         }
+        first_case += a.cases.case_ids.len() as u32;
     }
     let mut columns = vec![
         Column::new("area".into(), area),
@@ -108,18 +122,13 @@ fn membership_frame(framework: &FrameworkSpec) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![Column::new("set".into(), set), Column::new("question".into(), question)])
 }
 
-/// Groups by `by` and the set: Yes, No, and cases with at least one relevant answer.
+/// Groups the per-case frame by `by` and the set: Yes, No, and cases with at least one
+/// relevant answer.
 /// Keys come back as strings in the order `by…, set`.
 fn figures(joined: LazyFrame, by: &[&str]) -> PolarsResult<Vec<(Vec<String>, Figure)>> {
     let mut keys: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
     keys.push(col("set"));
-    let mut case_keys = keys.clone();
-    case_keys.push(col("case"));
-    let per_case = joined
-        .group_by(case_keys)
-        .agg([col("yes").sum().alias("yes"), col("no").sum().alias("no")])
-        .with_column(((col("yes") + col("no")).gt(lit(0))).cast(DataType::UInt32).alias("relevant_case"));
-    let grouped = per_case
+    let grouped = joined
         .group_by(keys)
         .agg([col("yes").sum(), col("no").sum(), col("relevant_case").sum()])
         .collect()?;
