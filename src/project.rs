@@ -77,8 +77,8 @@ impl Filter {
 pub struct Built {
     pub pdf: PathBuf,
     pub pages: usize,
-    /// Render (with charts), chart, typeset, export and write times of this report.
-    times: [Duration; 5],
+    /// Time this report spent in each per-report stage.
+    timings: Timings,
 }
 
 /// What a run did.
@@ -108,7 +108,19 @@ pub struct Timings {
     pub write: Duration,
 }
 
+impl std::ops::AddAssign for Timings {
+    fn add_assign(&mut self, o: Timings) {
+        for (mine, theirs) in self.fields_mut().into_iter().zip(o.stages()) {
+            *mine += theirs.1;
+        }
+    }
+}
+
 impl Timings {
+    fn fields_mut(&mut self) -> [&mut Duration; 8] {
+        [&mut self.discover, &mut self.ingest, &mut self.aggregate, &mut self.render, &mut self.charts, &mut self.typeset, &mut self.pdf_export, &mut self.write]
+    }
+
     /// `(stage, time)` in pipeline order.
     pub fn stages(&self) -> [(&'static str, Duration); 8] {
         [
@@ -138,7 +150,7 @@ struct Job<'a> {
 }
 
 enum JobKind<'a> {
-    Area { inspection: &'a InspectionSpec, set: usize },
+    Area { inspection: &'a InspectionSpec, cases: &'a CaseTable, set: usize },
     Aggregate { spec: &'a AggregateSpec, set: SetFigures, inspections: Vec<&'a InspectionSpec> },
 }
 
@@ -245,9 +257,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
 
     // The jobs.
     let mut jobs: Vec<Job<'_>> = Vec::new();
-    for (spec, _) in inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)) {
+    for (spec, cases) in inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)) {
         let pdf = settings.output.join(&spec.framework).join(&spec.period).join(format!("{}.pdf", spec.id));
-        jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, set: set_of(spec).expect("every kept inspection has its set") } });
+        jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, cases, set: set_of(spec).expect("every kept inspection has its set") } });
     }
     for spec in aggregates.iter().filter(|a| settings.filter.keeps_aggregate(a)) {
         match select(spec, &frameworks, &inspections, &broken) {
@@ -269,15 +281,16 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     // Render, typeset and publish, in parallel; one warm engine for all.
     let text = TextModel::load(&settings.templates.join("text"))?;
     let engine = Engine::new(&settings.templates, &settings.fonts)?;
-    let names_of = |set: usize| -> BTreeMap<String, String> {
-        inspections.iter().filter(|(s, _)| set_of(s) == Some(set)).map(|(s, _)| (s.id.clone(), s.area.clone())).collect()
-    };
+    // Area names of each comparison set, by inspection id: once per set, not once per report.
+    let names: Vec<BTreeMap<String, String>> = (0..set_keys.len())
+        .map(|set| inspections.iter().filter(|(s, _)| set_of(s) == Some(set)).map(|(s, _)| (s.id.clone(), s.area.clone())).collect())
+        .collect();
     let workers = settings.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     // Aggregate reports are the longest: started first, they do not leave one core working
     // alone at the end.
     let results: Vec<Result<Built, Problems>> = run_parallel_by(&jobs, workers, |job| matches!(job.what, JobKind::Aggregate { .. }), |job| {
             let clock = Instant::now();
-            let rendered = render_job(job, settings, &frameworks, &sets, &set_keys, &names_of, &inspections, &text)?;
+            let rendered = render_job(job, settings, &frameworks, &sets, &set_keys, &names, &text)?;
             let render_time = clock.elapsed();
             let ident = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().into_owned();
             let typeset_job = TypesetJob {
@@ -299,20 +312,22 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
                 publish::write_atomic(&job.pdf.with_extension("figures.csv"), &rendered.figures_csv)?;
                 publish::write_atomic(&job.pdf, &typeset.pdf)?;
             }
-            let times = [render_time, rendered.chart_time, typeset.compile_time, typeset.export_time, clock.elapsed()];
+            let timings = Timings {
+                render: render_time - rendered.chart_time,
+                charts: rendered.chart_time,
+                typeset: typeset.compile_time,
+                pdf_export: typeset.export_time,
+                write: clock.elapsed(),
+                ..Timings::default()
+            };
             let verb = if settings.write { "built" } else { "checked" };
             progress(&format!("{verb:>8} {} ({} pages)", job.pdf.display(), typeset.pages));
-            Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, times })
+            Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, timings })
         });
     for r in results {
         match r {
             Ok(b) => {
-                let t = &mut summary.timings;
-                t.render += b.times[0] - b.times[1];
-                t.charts += b.times[1];
-                t.typeset += b.times[2];
-                t.pdf_export += b.times[3];
-                t.write += b.times[4];
+                summary.timings += b.timings;
                 summary.built.push(b);
             }
             Err(p) => {
@@ -366,15 +381,13 @@ fn render_job(
     frameworks: &BTreeMap<String, FrameworkSpec>,
     sets: &[SetFigures],
     set_keys: &[(String, String)],
-    names_of: &dyn Fn(usize) -> BTreeMap<String, String>,
-    loaded: &[(InspectionSpec, CaseTable)],
+    names: &[BTreeMap<String, String>],
     text: &TextModel,
 ) -> Result<RenderedReport, Problems> {
     match &job.what {
-        JobKind::Area { inspection, set } => {
+        JobKind::Area { inspection, cases, set } => {
             let fw = &frameworks[&inspection.framework];
-            let names = names_of(*set);
-            let table = loaded.iter().find(|(s, _)| s.id == inspection.id && s.framework == inspection.framework).map(|(_, t)| t);
+            let names = &names[*set];
             // A draft compares its figures with those of the last build of the same report.
             let draft = settings.draft || inspection.status == crate::inspection::Status::Draft;
             let previous_figures = if draft { std::fs::read_to_string(job.pdf.with_extension("figures.csv")).ok() } else { None };
@@ -383,9 +396,9 @@ fn render_job(
                 inspection,
                 set: &sets[*set],
                 set_label: set_label(fw, names.len(), &set_keys[*set].1),
-                names: &names,
+                names,
                 draft: settings.draft,
-                cases: table,
+                cases: Some(cases),
                 previous_figures,
             };
             Ok(area::render(&input, text)?)
