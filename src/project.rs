@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -151,7 +152,7 @@ struct Job<'a> {
 
 enum JobKind<'a> {
     Area { inspection: &'a InspectionSpec, cases: &'a CaseTable, set: usize },
-    Aggregate { spec: &'a AggregateSpec, set: SetFigures, inspections: Vec<&'a InspectionSpec> },
+    Aggregate { spec: &'a AggregateSpec, set: Arc<SetFigures>, inspections: Vec<&'a InspectionSpec> },
 }
 
 /// Runs the pipeline; `progress` hears one line per report.
@@ -230,15 +231,17 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)).map(|(s, _)| (s.framework.clone(), s.period.clone())).collect();
     set_keys.sort();
     set_keys.dedup();
-    // One set at a time: Polars parallelises each, and memory holds one long frame at a time.
-    let sets: Vec<Result<SetFigures, Problems>> = set_keys
+    // One set at a time: Polars parallelises each, and memory holds one chunk of answers at a
+    // time. An aggregate report of a whole set shares its figures.
+    let sets: Vec<Result<Arc<SetFigures>, Problems>> = set_keys
         .iter()
         .map(|(fw, period)| {
             let members: Vec<AreaCases<'_>> = inspections.iter().filter(|(s, _)| &s.framework == fw && &s.period == period).map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
-            aggregate::aggregate(&frameworks[fw], &members).map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")).into())
+            let set = aggregate::aggregate(&frameworks[fw], &members).map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")))?;
+            Ok(Arc::new(set))
         })
         .collect();
-    let sets: Vec<SetFigures> = sets.into_iter().collect::<Result<_, _>>()?;
+    let sets: Vec<Arc<SetFigures>> = sets.into_iter().collect::<Result<_, _>>()?;
     let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period);
 
     summary.timings.aggregate = clock.elapsed();
@@ -262,7 +265,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, cases, set: set_of(spec).expect("every kept inspection has its set") } });
     }
     for spec in aggregates.iter().filter(|a| settings.filter.keeps_aggregate(a)) {
-        match select(spec, &frameworks, &inspections, &broken) {
+        match select(spec, &frameworks, &inspections, &broken, &set_keys, &sets) {
             Ok((members, set)) => {
                 let pdf = settings.output.join("aggregate").join(format!("{}.pdf", spec.id));
                 jobs.push(Job { pdf, what: JobKind::Aggregate { spec, set, inspections: members } });
@@ -379,7 +382,7 @@ fn render_job(
     job: &Job<'_>,
     settings: &Settings,
     frameworks: &BTreeMap<String, FrameworkSpec>,
-    sets: &[SetFigures],
+    sets: &[Arc<SetFigures>],
     set_keys: &[(String, String)],
     names: &[BTreeMap<String, String>],
     text: &TextModel,
@@ -454,8 +457,16 @@ fn load_cases(path: &Path, spec: InspectionSpec, frameworks: &BTreeMap<String, F
     Ok((spec, table))
 }
 
-/// The inspections an aggregate report covers, and their figures.
-fn select<'a>(spec: &AggregateSpec, frameworks: &BTreeMap<String, FrameworkSpec>, inspections: &'a [(InspectionSpec, CaseTable)], broken: &[Broken]) -> Result<(Vec<&'a InspectionSpec>, SetFigures), Problems> {
+/// The inspections an aggregate report covers, and their figures: those of the comparison set
+/// when it covers a whole set, else the sum of its areas' figures (taken from their sets).
+fn select<'a>(
+    spec: &AggregateSpec,
+    frameworks: &BTreeMap<String, FrameworkSpec>,
+    inspections: &'a [(InspectionSpec, CaseTable)],
+    broken: &[Broken],
+    set_keys: &[(String, String)],
+    sets: &[Arc<SetFigures>],
+) -> Result<(Vec<&'a InspectionSpec>, Arc<SetFigures>), Problems> {
     let at = || Location::file(&spec.source);
     // An aggregate without one of its areas would publish wrong figures: refuse it.
     let missing: Vec<&str> = broken
@@ -493,7 +504,32 @@ fn select<'a>(spec: &AggregateSpec, frameworks: &BTreeMap<String, FrameworkSpec>
     if members.is_empty() {
         return Err(Problem::data(at().key("inspections"), "the aggregate report selects no inspection").with_hint("check the period or the list of inspection ids").into());
     }
-    let cases: Vec<AreaCases<'_>> = members.iter().map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
-    let set = aggregate::aggregate(fw, &cases).map_err(|e| Problem::internal(at(), format!("aggregation failed: {e}")))?;
+    let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period);
+    let whole_set = match &spec.inspections {
+        Selection { period: Some(period), .. } => set_keys.iter().position(|k| k.0 == spec.framework && &k.1 == period),
+        _ => None,
+    };
+    let set = match whole_set {
+        Some(k) => Arc::clone(&sets[k]),
+        None => {
+            let mut areas = Vec::with_capacity(members.len());
+            for (s, t) in &members {
+                let figures = match set_of(s) {
+                    Some(k) => sets[k].areas.get(&s.id).cloned(),
+                    None => None,
+                };
+                let figures = match figures {
+                    Some(f) => f,
+                    // Not in a comparison set this run aggregated.
+                    None => aggregate::aggregate_areas(fw, &[AreaCases { inspection_id: &s.id, cases: t }])
+                        .map_err(|e| Problem::internal(at(), format!("aggregation failed: {e}")))?
+                        .remove(0),
+                };
+                areas.push((s.id.clone(), figures));
+            }
+            Arc::new(SetFigures::pooled(areas))
+        }
+    };
     Ok((members.into_iter().map(|(s, _)| s).collect(), set))
 }
+

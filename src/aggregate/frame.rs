@@ -1,4 +1,9 @@
-//! The Polars part: long frame, set membership join, group-bys.
+//! The Polars part: answer frame, set membership join, group-bys.
+//!
+//! Areas are aggregated a chunk at a time and every total is the sum of its areas' figures
+//! (cases belong to one area, so nothing needs all areas in one frame): memory holds one
+//! chunk's answers, however many areas a set has. Key columns are integer codes (area, case,
+//! question, set, characteristic value), decoded when the figures are read back.
 
 use std::collections::BTreeMap;
 
@@ -7,145 +12,171 @@ use polars::prelude::*;
 use super::{question_sets, AreaCases, Figure, GroupFigures, SetFigures, SetId};
 use crate::framework::{Answer, FrameworkSpec};
 
-/// Aggregates the cases of `areas` under `framework`.
+/// Answers per chunk: large enough that Polars' fixed cost per query is small beside the work,
+/// small enough that a chunk's frames stay at a few tens of MiB.
+const CHUNK_ANSWERS: usize = 1 << 20;
+
+/// Aggregates the cases of `areas` under `framework`: each area's figures and their total.
 pub fn aggregate(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResult<SetFigures> {
-    let long = long_frame(framework, areas)?;
-    let members = membership_frame(framework)?;
-    // One row per case and set, computed once: every figure below is a group-by of it. A case's
-    // characteristics are the same on all its rows, so they ride along with `first`.
-    let mut per_case_aggs = vec![col("yes").sum().alias("yes"), col("no").sum().alias("no")];
-    per_case_aggs.extend(framework.characteristics.iter().filter(|c| c.breakdown).map(|c| col(c.column.as_str()).first()));
-    let joined = long
+    let figures = aggregate_areas(framework, areas)?;
+    Ok(SetFigures::pooled(areas.iter().map(|a| a.inspection_id.to_string()).zip(figures)))
+}
+
+/// The figures of each area, in the order given.
+pub fn aggregate_areas(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResult<Vec<GroupFigures>> {
+    let codes = Codes::new(framework);
+    let mut out = Vec::with_capacity(areas.len());
+    let mut start = 0;
+    while start < areas.len() {
+        let mut end = start;
+        let mut answers = 0;
+        while end < areas.len() && (end == start || answers + areas[end].cases.len() * framework.questions.len() <= CHUNK_ANSWERS) {
+            answers += areas[end].cases.len() * framework.questions.len();
+            end += 1;
+        }
+        out.extend(aggregate_chunk(framework, &codes, &areas[start..end])?);
+        start = end;
+    }
+    Ok(out)
+}
+
+/// Integer codes of the key columns.
+struct Codes {
+    sets: Vec<SetId>,
+    /// Per question (framework order): the codes of the sets it belongs to.
+    membership: Vec<(u32, u32)>,
+    /// Per set: whether it is broken down by characteristics (scores and sections; a single
+    /// question's breakdown is never shown).
+    broken_down: Vec<bool>,
+}
+
+impl Codes {
+    fn new(framework: &FrameworkSpec) -> Codes {
+        let index: BTreeMap<&str, u32> = framework.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i as u32)).collect();
+        let mut sets = Vec::new();
+        let mut membership = Vec::new();
+        for (s, (id, questions)) in question_sets(framework).into_iter().enumerate() {
+            for q in &questions {
+                if let Some(&qi) = index.get(q.as_str()) {
+                    membership.push((s as u32, qi));
+                }
+            }
+            sets.push(id);
+        }
+        let broken_down = sets.iter().map(|s| !matches!(s, SetId::Question(_))).collect();
+        Codes { sets, membership, broken_down }
+    }
+}
+
+fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<'_>]) -> PolarsResult<Vec<GroupFigures>> {
+    // Characteristic values coded per characteristic, in the order first seen.
+    let breakdown: Vec<usize> = framework.characteristics.iter().enumerate().filter(|(_, c)| c.breakdown).map(|(i, _)| i).collect();
+    let mut dictionaries: Vec<Vec<&str>> = vec![Vec::new(); breakdown.len()];
+    let mut lookup: Vec<BTreeMap<&str, u32>> = vec![BTreeMap::new(); breakdown.len()];
+
+    // One row per relevant answer (Yes or No): a Not applicable answer adds nothing to any sum,
+    // and a case whose answers in a set are all Not applicable is not a relevant case of it.
+    let mut case: Vec<u32> = Vec::new();
+    let mut question: Vec<u32> = Vec::new();
+    let mut yes: Vec<u32> = Vec::new();
+    // Per case (numbered across the chunk): the codes of its characteristics.
+    let mut case_area: Vec<u32> = Vec::new();
+    let mut case_chars: Vec<Vec<u32>> = vec![Vec::new(); breakdown.len()];
+    for (ai, a) in areas.iter().enumerate() {
+        let first_case = case_area.len() as u32;
+        for ci in 0..a.cases.len() {
+            case_area.push(ai as u32);
+            for (k, &c) in breakdown.iter().enumerate() {
+                let value = a.cases.characteristics[c][ci].as_str();
+                let code = *lookup[k].entry(value).or_insert_with(|| {
+                    dictionaries[k].push(value);
+                    dictionaries[k].len() as u32 - 1
+                });
+                case_chars[k].push(code);
+            }
+        }
+        for (qi, column) in a.cases.answers.iter().enumerate() {
+            for (ci, answer) in column.iter().enumerate() {
+                if matches!(answer, Answer::Yes | Answer::No) {
+                    case.push(first_case + ci as u32);
+                    question.push(qi as u32);
+                    yes.push(u32::from(*answer == Answer::Yes));
+                }
+            }
+        }
+    }
+    let answers = DataFrame::new_infer_height(vec![Column::new("case".into(), case), Column::new("question".into(), question), Column::new("yes".into(), yes)])?;
+    let (set_codes, question_codes): (Vec<u32>, Vec<u32>) = codes.membership.iter().copied().unzip();
+    let members = DataFrame::new_infer_height(vec![Column::new("set".into(), set_codes), Column::new("question".into(), question_codes)])?;
+    let mut case_columns = vec![Column::new("case".into(), (0..case_area.len() as u32).collect::<Vec<u32>>()), Column::new("area".into(), case_area)];
+    for (k, values) in case_chars.into_iter().enumerate() {
+        case_columns.push(Column::new(format!("c{k}").into(), values));
+    }
+    let cases = DataFrame::new_infer_height(case_columns)?;
+
+    // One row per case and set with at least one relevant answer; its characteristics joined
+    // from the case frame. Every figure below is a group-by of it.
+    let per_case = answers
         .lazy()
         .join(members.lazy(), [col("question")], [col("question")], JoinArgs::new(JoinType::Inner))
-        .group_by([col("area"), col("case"), col("set")])
-        .agg(per_case_aggs)
-        .with_column(((col("yes") + col("no")).gt(lit(0))).cast(DataType::UInt32).alias("relevant_case"))
+        .group_by([col("case"), col("set")])
+        .agg([col("yes").sum().alias("yes"), col("yes").count().alias("relevant")])
+        .join(cases.lazy(), [col("case")], [col("case")], JoinArgs::new(JoinType::Inner))
         .collect()?
         .lazy();
 
-    let mut out = SetFigures::default();
-    for a in areas {
-        out.areas.insert(a.inspection_id.to_string(), GroupFigures { cases: a.cases.len() as u64, ..Default::default() });
+    let mut out: Vec<GroupFigures> = areas.iter().map(|a| GroupFigures { cases: a.cases.len() as u64, ..Default::default() }).collect();
+    for (key, fig) in figures(per_case.clone(), &["area"])? {
+        out[key[0] as usize].figures.insert(codes.sets[key[1] as usize].clone(), fig);
     }
-    out.total.cases = areas.iter().map(|a| a.cases.len() as u64).sum();
-
-    // Figures per area and in total.
-    for (key, fig) in figures(joined.clone(), &["area"])? {
-        let set = SetId::from_key(&key[1]).expect("set keys are made by question_sets");
-        out.areas.get_mut(&key[0]).expect("area of the frame").figures.insert(set, fig);
-    }
-    for (key, fig) in figures(joined.clone(), &[])? {
-        let set = SetId::from_key(&key[0]).expect("set keys are made by question_sets");
-        out.total.figures.insert(set, fig);
-    }
-
-    // Breakdowns and sample counts by every characteristic.
-    for c in framework.characteristics.iter().filter(|c| c.breakdown) {
-        let column = c.column.as_str();
-        for (key, fig) in figures(joined.clone(), &["area", column])? {
-            let set = SetId::from_key(&key[2]).expect("set key");
-            let area = out.areas.get_mut(&key[0]).expect("area of the frame");
-            area.breakdowns.entry(c.column.clone()).or_default().entry(key[1].clone()).or_default().insert(set, fig);
-        }
-        for (key, fig) in figures(joined.clone(), &[column])? {
-            let set = SetId::from_key(&key[1]).expect("set key");
-            out.total.breakdowns.entry(c.column.clone()).or_default().entry(key[0].clone()).or_default().insert(set, fig);
+    for (k, &c) in breakdown.iter().enumerate() {
+        let column = &framework.characteristics[c].column;
+        for (key, fig) in figures(per_case.clone(), &["area", &format!("c{k}")])? {
+            if !codes.broken_down[key[2] as usize] {
+                continue;
+            }
+            out[key[0] as usize]
+                .breakdowns
+                .entry(column.clone())
+                .or_default()
+                .entry(dictionaries[k][key[1] as usize].to_string())
+                .or_default()
+                .insert(codes.sets[key[2] as usize].clone(), fig);
         }
     }
+
+    // Sample counts by every characteristic, with every listed value (zero included).
     for (ci, c) in framework.characteristics.iter().enumerate() {
-        for a in areas {
+        for (a, group) in areas.iter().zip(out.iter_mut()) {
             let mut counts: BTreeMap<String, u64> = c.values.iter().map(|v| (v.clone(), 0)).collect();
             for v in &a.cases.characteristics[ci] {
                 *counts.entry(v.clone()).or_default() += 1;
             }
-            for (v, n) in &counts {
-                *out.total.sample.entry(c.column.clone()).or_default().entry(v.clone()).or_default() += n;
-            }
-            out.areas.get_mut(a.inspection_id).expect("area").sample.insert(c.column.clone(), counts);
+            group.sample.insert(c.column.clone(), counts);
         }
     }
     Ok(out)
 }
 
-/// One row per answer: area, case, question, yes (0/1), no (0/1), characteristics.
-fn long_frame(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResult<DataFrame> {
-    let rows: usize = areas.iter().map(|a| a.cases.len() * framework.questions.len()).sum();
-    let mut area = Vec::with_capacity(rows);
-    // Cases numbered across areas (ids are unique within an area only): a number, not a string
-    // per answer, keeps the frame small at a thousand areas.
-    let mut case: Vec<u32> = Vec::with_capacity(rows);
-    let mut first_case = 0u32;
-    let mut question = Vec::with_capacity(rows);
-    let mut yes = Vec::with_capacity(rows);
-    let mut no = Vec::with_capacity(rows);
-    let mut chars: Vec<Vec<&str>> = vec![Vec::with_capacity(rows); framework.characteristics.len()];
-    for a in areas {
-        for (qi, q) in framework.questions.iter().enumerate() {
-            for ci in 0..a.cases.case_ids.len() {
-                let answer = a.cases.answers[qi][ci];
-                area.push(a.inspection_id);
-                case.push(first_case + ci as u32);
-                question.push(q.id.as_str());
-                yes.push(u32::from(answer == Answer::Yes));
-                no.push(u32::from(answer == Answer::No));
-                for (k, column) in chars.iter_mut().enumerate() {
-                    column.push(a.cases.characteristics[k][ci].as_str());
-                }
-            }
-        }
-        first_case += a.cases.case_ids.len() as u32;
-    }
-    let mut columns = vec![
-        Column::new("area".into(), area),
-        Column::new("case".into(), case),
-        Column::new("question".into(), question),
-        Column::new("yes".into(), yes),
-        Column::new("no".into(), no),
-    ];
-    for (c, values) in framework.characteristics.iter().zip(chars) {
-        columns.push(Column::new(c.column.as_str().into(), values));
-    }
-    DataFrame::new_infer_height(columns)
-}
-
-/// Which question belongs to which set.
-fn membership_frame(framework: &FrameworkSpec) -> PolarsResult<DataFrame> {
-    let mut set = Vec::new();
-    let mut question = Vec::new();
-    for (id, qs) in question_sets(framework) {
-        for q in qs {
-            set.push(id.key());
-            question.push(q);
-        }
-    }
-    DataFrame::new_infer_height(vec![Column::new("set".into(), set), Column::new("question".into(), question)])
-}
-
 /// Groups the per-case frame by `by` and the set: Yes, No, and cases with at least one
-/// relevant answer.
-/// Keys come back as strings in the order `by…, set`.
-fn figures(joined: LazyFrame, by: &[&str]) -> PolarsResult<Vec<(Vec<String>, Figure)>> {
+/// relevant answer. Keys come back as codes in the order `by…, set`.
+fn figures(per_case: LazyFrame, by: &[&str]) -> PolarsResult<Vec<(Vec<u32>, Figure)>> {
     let mut keys: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
     keys.push(col("set"));
-    let grouped = joined
+    let grouped = per_case
         .group_by(keys)
-        .agg([col("yes").sum(), col("no").sum(), col("relevant_case").sum()])
+        .agg([col("yes").cast(DataType::UInt64).sum().alias("yes"), col("relevant").cast(DataType::UInt64).sum().alias("relevant"), col("yes").count().alias("cases")])
         .collect()?;
-
-    let mut key_columns = Vec::new();
-    for name in by.iter().copied().chain(["set"]) {
-        key_columns.push(grouped.column(name)?.str()?.clone());
-    }
-    let yes = grouped.column("yes")?.cast(&DataType::UInt64)?;
-    let no = grouped.column("no")?.cast(&DataType::UInt64)?;
-    let cases = grouped.column("relevant_case")?.cast(&DataType::UInt64)?;
-    let (yes, no, cases) = (yes.u64()?, no.u64()?, cases.u64()?);
+    let key_columns: Vec<&UInt32Chunked> = by.iter().copied().chain(["set"]).map(|name| grouped.column(name).and_then(|c| c.u32())).collect::<PolarsResult<_>>()?;
+    let yes = grouped.column("yes")?.u64()?;
+    let relevant = grouped.column("relevant")?.u64()?;
+    let cases = grouped.column("cases")?.cast(&DataType::UInt64)?;
+    let cases = cases.u64()?;
     let mut out = Vec::with_capacity(grouped.height());
     for i in 0..grouped.height() {
-        let key = key_columns.iter().map(|c| c.get(i).unwrap_or_default().to_string()).collect();
-        let fig = Figure { yes: yes.get(i).unwrap_or(0), no: no.get(i).unwrap_or(0), cases: cases.get(i).unwrap_or(0) };
-        out.push((key, fig));
+        let key = key_columns.iter().map(|c| c.get(i).unwrap_or_default()).collect();
+        let (y, r) = (yes.get(i).unwrap_or(0), relevant.get(i).unwrap_or(0));
+        out.push((key, Figure { yes: y, no: r - y, cases: cases.get(i).unwrap_or(0) }));
     }
     Ok(out)
 }

@@ -1,9 +1,10 @@
 //! Pure aggregation with Polars: validated case tables in, typed figures out.
 //!
-//! Every answer becomes one row of a long frame (area, case, question, yes, no, and the case's
-//! characteristics). Each figure the reports use — a pooled score, a section, a single question —
-//! is a named *set* of questions; one join with the set membership and a few group-bys give
-//! every figure for every area, for the whole set of areas, and by every characteristic.
+//! Every relevant answer (Yes or No) becomes one row of a frame (case, question, yes). Each
+//! figure the reports use — a pooled score, a section, a single question — is a named *set* of
+//! questions; one join with the set membership, one group-by per case and set, and a few
+//! group-bys of that give every figure for every area and by every characteristic. A set's
+//! total is the sum of its areas' figures.
 
 mod frame;
 
@@ -15,7 +16,7 @@ use crate::framework::rules::Tally;
 use crate::framework::FrameworkSpec;
 use crate::ingest::CaseTable;
 
-pub use frame::aggregate;
+pub use frame::{aggregate, aggregate_areas};
 
 /// A figure: pooled Yes and No answers and the number of cases with at least one relevant answer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -41,25 +42,6 @@ pub enum SetId {
     Score(String),
     Section(String),
     Question(String),
-}
-
-impl SetId {
-    fn key(&self) -> String {
-        match self {
-            SetId::Score(s) => format!("score:{s}"),
-            SetId::Section(s) => format!("section:{s}"),
-            SetId::Question(s) => format!("question:{s}"),
-        }
-    }
-    fn from_key(key: &str) -> Option<SetId> {
-        let (kind, id) = key.split_once(':')?;
-        Some(match kind {
-            "score" => SetId::Score(id.into()),
-            "section" => SetId::Section(id.into()),
-            "question" => SetId::Question(id.into()),
-            _ => return None,
-        })
-    }
 }
 
 /// The figures of one group of cases (an area, or all areas together).
@@ -94,6 +76,52 @@ pub struct SetFigures {
     /// By inspection id.
     pub areas: BTreeMap<String, GroupFigures>,
     pub total: GroupFigures,
+}
+
+impl std::ops::AddAssign<&Figure> for Figure {
+    fn add_assign(&mut self, o: &Figure) {
+        self.yes += o.yes;
+        self.no += o.no;
+        self.cases += o.cases;
+    }
+}
+
+impl GroupFigures {
+    /// Adds the figures of a disjoint group of cases (another area) to these.
+    pub fn add(&mut self, other: &GroupFigures) {
+        self.cases += other.cases;
+        for (set, f) in &other.figures {
+            *self.figures.entry(set.clone()).or_default() += f;
+        }
+        for (column, by_value) in &other.breakdowns {
+            let mine = self.breakdowns.entry(column.clone()).or_default();
+            for (value, sets) in by_value {
+                let mine = mine.entry(value.clone()).or_default();
+                for (set, f) in sets {
+                    *mine.entry(set.clone()).or_default() += f;
+                }
+            }
+        }
+        for (column, counts) in &other.sample {
+            let mine = self.sample.entry(column.clone()).or_default();
+            for (value, n) in counts {
+                *mine.entry(value.clone()).or_default() += n;
+            }
+        }
+    }
+}
+
+impl SetFigures {
+    /// The set of these areas (by inspection id), their total the sum of their figures: every
+    /// figure is a sum over cases, and a case belongs to one area.
+    pub fn pooled(areas: impl IntoIterator<Item = (String, GroupFigures)>) -> SetFigures {
+        let mut set = SetFigures::default();
+        for (id, figures) in areas {
+            set.total.add(&figures);
+            set.areas.insert(id, figures);
+        }
+        set
+    }
 }
 
 /// The question sets a framework defines: every score, every section, every question.
