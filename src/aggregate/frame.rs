@@ -3,7 +3,8 @@
 //! Areas are aggregated a chunk at a time and every total is the sum of its areas' figures
 //! (cases belong to one area, so nothing needs all areas in one frame): memory holds one
 //! chunk's answers, however many areas a set has. Key columns are integer codes (area, case,
-//! question, set, characteristic value), decoded when the figures are read back.
+//! question, set, and characteristic values as ingest coded them), decoded when the figures
+//! are read back.
 
 use std::collections::BTreeMap;
 
@@ -12,9 +13,10 @@ use polars::prelude::*;
 use super::{question_sets, AreaCases, Figure, GroupFigures, SetFigures, SetId};
 use crate::framework::{Answer, FrameworkSpec};
 
-/// Answers per chunk: large enough that Polars' fixed cost per query is small beside the work,
-/// small enough that a chunk's frames stay at a few tens of MiB.
-const CHUNK_ANSWERS: usize = 1 << 20;
+/// Answers per chunk (a few areas): measured on 1,000 areas of 150 cases, chunks of 2^15 to 2^16
+/// answers aggregate fastest (Polars' fixed cost per query against its work on larger frames)
+/// and keep a chunk's frames to a few MiB.
+const CHUNK_ANSWERS: usize = 1 << 16;
 
 /// Aggregates the cases of `areas` under `framework`: each area's figures and their total.
 pub fn aggregate(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResult<SetFigures> {
@@ -40,14 +42,13 @@ pub fn aggregate_areas(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> Po
     Ok(out)
 }
 
-/// Integer codes of the key columns.
+/// Integer codes of the pooled sets (scores and sections) and their questions. A single
+/// question is not a pooled set: its figures come straight from the answers.
 struct Codes {
     sets: Vec<SetId>,
-    /// Per question (framework order): the codes of the sets it belongs to.
+    /// `(set, question)` codes; a question's code is its index in the framework.
     membership: Vec<(u32, u32)>,
-    /// Per set: whether it is broken down by characteristics (scores and sections; a single
-    /// question's breakdown is never shown).
-    broken_down: Vec<bool>,
+    questions: Vec<SetId>,
 }
 
 impl Codes {
@@ -55,27 +56,25 @@ impl Codes {
         let index: BTreeMap<&str, u32> = framework.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i as u32)).collect();
         let mut sets = Vec::new();
         let mut membership = Vec::new();
-        for (s, (id, questions)) in question_sets(framework).into_iter().enumerate() {
+        for (id, questions) in question_sets(framework).into_iter().filter(|(id, _)| !matches!(id, SetId::Question(_))) {
             for q in &questions {
                 if let Some(&qi) = index.get(q.as_str()) {
-                    membership.push((s as u32, qi));
+                    membership.push((sets.len() as u32, qi));
                 }
             }
             sets.push(id);
         }
-        let broken_down = sets.iter().map(|s| !matches!(s, SetId::Question(_))).collect();
-        Codes { sets, membership, broken_down }
+        let questions = framework.questions.iter().map(|q| SetId::Question(q.id.clone())).collect();
+        Codes { sets, membership, questions }
     }
 }
 
 fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<'_>]) -> PolarsResult<Vec<GroupFigures>> {
-    // Characteristic values coded per characteristic, in the order first seen.
     let breakdown: Vec<usize> = framework.characteristics.iter().enumerate().filter(|(_, c)| c.breakdown).map(|(i, _)| i).collect();
-    let mut dictionaries: Vec<Vec<&str>> = vec![Vec::new(); breakdown.len()];
-    let mut lookup: Vec<BTreeMap<&str, u32>> = vec![BTreeMap::new(); breakdown.len()];
 
     // One row per relevant answer (Yes or No): a Not applicable answer adds nothing to any sum,
     // and a case whose answers in a set are all Not applicable is not a relevant case of it.
+    let mut area: Vec<u32> = Vec::new();
     let mut case: Vec<u32> = Vec::new();
     let mut question: Vec<u32> = Vec::new();
     let mut yes: Vec<u32> = Vec::new();
@@ -87,17 +86,13 @@ fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<
         for ci in 0..a.cases.len() {
             case_area.push(ai as u32);
             for (k, &c) in breakdown.iter().enumerate() {
-                let value = a.cases.characteristics[c][ci].as_str();
-                let code = *lookup[k].entry(value).or_insert_with(|| {
-                    dictionaries[k].push(value);
-                    dictionaries[k].len() as u32 - 1
-                });
-                case_chars[k].push(code);
+                case_chars[k].push(u32::from(a.cases.characteristics[c][ci]));
             }
         }
         for (qi, column) in a.cases.answers.iter().enumerate() {
             for (ci, answer) in column.iter().enumerate() {
                 if matches!(answer, Answer::Yes | Answer::No) {
+                    area.push(ai as u32);
                     case.push(first_case + ci as u32);
                     question.push(qi as u32);
                     yes.push(u32::from(*answer == Answer::Yes));
@@ -105,7 +100,7 @@ fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<
             }
         }
     }
-    let answers = DataFrame::new_infer_height(vec![Column::new("case".into(), case), Column::new("question".into(), question), Column::new("yes".into(), yes)])?;
+    let answers = DataFrame::new_infer_height(vec![Column::new("area".into(), area), Column::new("case".into(), case), Column::new("question".into(), question), Column::new("yes".into(), yes)])?.lazy();
     let (set_codes, question_codes): (Vec<u32>, Vec<u32>) = codes.membership.iter().copied().unzip();
     let members = DataFrame::new_infer_height(vec![Column::new("set".into(), set_codes), Column::new("question".into(), question_codes)])?;
     let mut case_columns = vec![Column::new("case".into(), (0..case_area.len() as u32).collect::<Vec<u32>>()), Column::new("area".into(), case_area)];
@@ -114,45 +109,55 @@ fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<
     }
     let cases = DataFrame::new_infer_height(case_columns)?;
 
-    // One row per case and set with at least one relevant answer; its characteristics joined
-    // from the case frame. Every figure below is a group-by of it.
+    let mut out: Vec<GroupFigures> = areas.iter().map(|a| GroupFigures { cases: a.cases.len() as u64, ..Default::default() }).collect();
+
+    // Single questions: every relevant answer is a relevant case.
+    let by_question = answers
+        .clone()
+        .group_by([col("area"), col("question")])
+        .agg([col("yes").cast(DataType::UInt64).sum().alias("yes"), col("yes").count().cast(DataType::UInt64).alias("relevant")])
+        .collect()?;
+    let (area, question) = (by_question.column("area")?.u32()?, by_question.column("question")?.u32()?);
+    let (yes, relevant) = (by_question.column("yes")?.u64()?, by_question.column("relevant")?.u64()?);
+    for i in 0..by_question.height() {
+        let (a, q, y, r) = (area.get(i).unwrap_or(0), question.get(i).unwrap_or(0), yes.get(i).unwrap_or(0), relevant.get(i).unwrap_or(0));
+        out[a as usize].figures.insert(codes.questions[q as usize].clone(), Figure { yes: y, no: r - y, cases: r });
+    }
+
+    // Pooled sets: one row per case and set with at least one relevant answer, its
+    // characteristics joined from the case frame. Every figure below is a group-by of it.
     let per_case = answers
-        .lazy()
+        .select([col("case"), col("question"), col("yes")])
         .join(members.lazy(), [col("question")], [col("question")], JoinArgs::new(JoinType::Inner))
         .group_by([col("case"), col("set")])
         .agg([col("yes").sum().alias("yes"), col("yes").count().alias("relevant")])
         .join(cases.lazy(), [col("case")], [col("case")], JoinArgs::new(JoinType::Inner))
         .collect()?
         .lazy();
-
-    let mut out: Vec<GroupFigures> = areas.iter().map(|a| GroupFigures { cases: a.cases.len() as u64, ..Default::default() }).collect();
     for (key, fig) in figures(per_case.clone(), &["area"])? {
         out[key[0] as usize].figures.insert(codes.sets[key[1] as usize].clone(), fig);
     }
     for (k, &c) in breakdown.iter().enumerate() {
         let column = &framework.characteristics[c].column;
         for (key, fig) in figures(per_case.clone(), &["area", &format!("c{k}")])? {
-            if !codes.broken_down[key[2] as usize] {
-                continue;
-            }
             out[key[0] as usize]
                 .breakdowns
                 .entry(column.clone())
                 .or_default()
-                .entry(dictionaries[k][key[1] as usize].to_string())
+                .entry(framework.characteristics[c].values[key[1] as usize].clone())
                 .or_default()
                 .insert(codes.sets[key[2] as usize].clone(), fig);
         }
     }
 
-    // Sample counts by every characteristic, with every listed value (zero included).
+    // Sample counts by every characteristic, every listed value (zero included).
     for (ci, c) in framework.characteristics.iter().enumerate() {
         for (a, group) in areas.iter().zip(out.iter_mut()) {
-            let mut counts: BTreeMap<String, u64> = c.values.iter().map(|v| (v.clone(), 0)).collect();
-            for v in &a.cases.characteristics[ci] {
-                *counts.entry(v.clone()).or_default() += 1;
+            let mut by_code = vec![0u64; c.values.len()];
+            for &v in &a.cases.characteristics[ci] {
+                by_code[usize::from(v)] += 1;
             }
-            group.sample.insert(c.column.clone(), counts);
+            group.sample.insert(c.column.clone(), c.values.iter().cloned().zip(by_code).collect());
         }
     }
     Ok(out)

@@ -22,8 +22,9 @@ const MAX_CELL_PROBLEMS: usize = 25;
 pub struct CaseTable {
     pub source: PathBuf,
     pub case_ids: Vec<String>,
-    /// One column per framework characteristic, in framework order.
-    pub characteristics: Vec<Vec<String>>,
+    /// One column per framework characteristic, in framework order: each case's value as its
+    /// index in the characteristic's `values` (validated, so always in range).
+    pub characteristics: Vec<Vec<u16>>,
     /// One column per framework question, in framework order.
     pub answers: Vec<Vec<Answer>>,
     /// Per question, in framework order: cells left empty (read as Not applicable if the
@@ -125,7 +126,7 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
     let id_col = id_col.expect("checked above");
     let mut case_ids = Vec::with_capacity(grid.rows.len());
     let mut answers: Vec<Vec<Answer>> = vec![Vec::with_capacity(grid.rows.len()); framework.questions.len()];
-    let mut characteristics: Vec<Vec<String>> = vec![Vec::with_capacity(grid.rows.len()); framework.characteristics.len()];
+    let mut characteristics: Vec<Vec<u16>> = vec![Vec::with_capacity(grid.rows.len()); framework.characteristics.len()];
     let mut blank_answers = vec![0u32; framework.questions.len()];
     let mut seen = std::collections::HashMap::new();
     let mut cell_problems = 0usize;
@@ -184,15 +185,15 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
         for (ci, (c, col)) in framework.characteristics.iter().zip(&char_cols).enumerate() {
             let col = col.expect("checked above");
             let cell = cells[col].trim();
-            match c.values.iter().find(|v| v.eq_ignore_ascii_case(cell)) {
-                Some(v) => characteristics[ci].push(v.clone()),
+            match c.values.iter().position(|v| v.eq_ignore_ascii_case(cell)) {
+                Some(v) => characteristics[ci].push(v as u16),
                 None => {
                     report(
                         &mut problems,
                         Problem::data(at().row(row).column(&c.column).letter(grid.letter(col)), format!("`{cell}` is not a value of {}", c.label.to_lowercase()))
                             .with_hint(format!("use one of: {}", c.values.join(", "))),
                     );
-                    characteristics[ci].push(String::new());
+                    characteristics[ci].push(0);
                 }
             }
         }

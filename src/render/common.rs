@@ -70,8 +70,12 @@ pub struct Extreme {
 pub fn extremes<'a>(areas: impl Iterator<Item = (&'a str, &'a GroupFigures)>, set: &SetId, minimum: u32) -> (Option<Extreme>, Option<Extreme>) {
     let mut shown: Vec<(f64, u64, &str)> = areas
         .filter_map(|(name, g)| {
-            let s = Shown::new(g.figure(set), minimum);
-            Some((s.exact?, s.pct?, name))
+            // As `Shown::new` decides, without its text: this runs for every area of the set in
+            // every area report.
+            let f = g.figure(set);
+            let t = f.tally();
+            f.meets_minimum(minimum).then_some(())?;
+            Some((t.percent()?, t.rounded_percent()?, name))
         })
         .collect();
     // Exact values decide; ties go to the first area by name, for stable output.

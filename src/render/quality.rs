@@ -99,9 +99,10 @@ pub fn quality(fw: &FrameworkSpec, area: &str, table: &CaseTable, records: &[Fig
     let mut any_unknown = vec![false; table.len()];
     for (c, values) in fw.characteristics.iter().zip(&table.characteristics) {
         for u in &c.unknown {
+            let code = c.values.iter().position(|v| v == u).map(|i| i as u16);
             let mut n = 0;
             for (k, v) in values.iter().enumerate() {
-                if v == u {
+                if Some(*v) == code {
                     n += 1;
                     any_unknown[k] = true;
                 }
