@@ -15,6 +15,7 @@
 
 pub mod aggregate;
 pub mod charts;
+pub mod colour;
 pub mod date;
 pub mod discover;
 pub mod error;

@@ -68,3 +68,62 @@ fn published_build_refuses_an_image_without_alt_text() {
     // A draft is not held to it (it is tagged, but inspectors see it while data changes).
     assert!(engine.compile_pdf(&job(false)).is_ok());
 }
+
+/// Text colours of the templates against the backgrounds they are printed on: at least 4.5:1
+/// (WCAG 1.4.3). Every colour of the palette in `lib/style.typ` must be checked here, so a new
+/// colour cannot slip in unchecked.
+#[test]
+fn template_text_colours_have_enough_contrast() {
+    use inspection_reports::colour::{Rgb, MIN_TEXT_CONTRAST};
+    let style = std::fs::read_to_string(root().join("report-templates/lib/style.typ")).unwrap();
+    let mut palette = std::collections::BTreeMap::new();
+    for line in style.lines() {
+        // `#let name = rgb("#rrggbb")`
+        if let Some((name, rest)) = line.strip_prefix("#let ").and_then(|l| l.split_once(" = rgb(\"")) {
+            let hex = rest.split('"').next().unwrap();
+            palette.insert(name.trim().to_string(), Rgb::parse(hex).unwrap_or_else(|| panic!("palette colour {name}: `{hex}` is not #rrggbb")));
+        }
+    }
+    palette.insert("white".into(), Rgb(255, 255, 255));
+    assert!(palette.len() >= 5, "palette not found in style.typ: {palette:?}");
+    // (text, background, where)
+    let pairs = [
+        ("ink", "white", "body text"),
+        ("brand", "white", "headings"),
+        ("muted", "white", "running header, footer, captions"),
+        ("ink", "header-fill", "table header rows"),
+        ("muted", "header-fill", "notes in shaded rows"),
+        ("white", "brand", "cover"),
+        ("draft-colour", "white", "draft mark"),
+    ];
+    let mut checked = std::collections::BTreeSet::new();
+    for (text, background, place) in pairs {
+        let (t, b) = (palette[text], palette[background]);
+        let ratio = t.contrast(b);
+        assert!(ratio >= MIN_TEXT_CONTRAST, "{place}: {text} on {background} has a contrast of {ratio:.2}:1");
+        checked.insert(text);
+        checked.insert(background);
+    }
+    // Rules are lines, not text: WCAG asks 3:1 of graphics that carry meaning, and table rules
+    // carry none. Every other colour must have been checked above.
+    for name in palette.keys() {
+        assert!(checked.contains(name.as_str()) || name == "rule-colour", "palette colour `{name}` is not checked for contrast");
+    }
+}
+
+/// The rating colours of every framework shipped: their words stay legible on their fills.
+#[test]
+fn shipped_rating_colours_have_enough_contrast() {
+    use inspection_reports::colour::{Rgb, MIN_TEXT_CONTRAST};
+    let mut levels = 0;
+    for entry in std::fs::read_dir(root().join("data/frameworks")).unwrap() {
+        let path = entry.unwrap().path();
+        let fw = inspection_reports::framework::load(&path).unwrap_or_else(|p| panic!("{p}"));
+        for l in fw.ratings.iter().flat_map(|r| &r.levels) {
+            let ratio = Rgb::parse(&l.text_colour).unwrap().contrast(Rgb::parse(&l.colour).unwrap());
+            assert!(ratio >= MIN_TEXT_CONTRAST, "{}: {} text on fill {:.2}:1", path.display(), l.id, ratio);
+            levels += 1;
+        }
+    }
+    assert!(levels >= 4, "no rating level checked");
+}

@@ -119,6 +119,106 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
     Ok(())
 }
 
+/// Counts stacked in one bar per row, such as how many areas got each rating for every
+/// standard. Each segment carries its text (an abbreviation and the count), and a key under the
+/// chart names every abbreviation: the colours only repeat what the words say.
+#[derive(Debug, Clone)]
+pub struct StackedChart {
+    pub rows: Vec<StackedRow>,
+    /// `(abbreviation, meaning, fill, text colour)` for the key, in segment order.
+    pub key: Vec<(String, String, String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StackedRow {
+    pub label: String,
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Printed inside the segment when it is wide enough, such as `G 3`.
+    pub text: String,
+    pub count: u32,
+    /// `#rrggbb`, from the framework (validated for contrast with `text_colour`).
+    pub fill: String,
+    pub text_colour: String,
+}
+
+fn colour(hex: &str) -> RGBColor {
+    let c = crate::colour::Rgb::parse(hex).unwrap_or(crate::colour::Rgb(0x50, 0x5a, 0x5f));
+    RGBColor(c.0, c.1, c.2)
+}
+
+/// Draws `chart` as SVG text.
+pub fn stacked_bars(chart: &StackedChart) -> String {
+    let wrapped: Vec<Vec<String>> = chart.rows.iter().map(|r| wrap(&r.label, 28)).collect();
+    let heights: Vec<i32> = wrapped.iter().map(|l| BAR_H.max(l.len() as i32 * 22)).collect();
+    let body: i32 = heights.iter().sum::<i32>() + BAR_GAP * 2 * (chart.rows.len().saturating_sub(1) as i32);
+    let key_h = 40;
+    let height = (TOP + body + AXIS_H + key_h) as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        draw_stacked(&root, chart, &wrapped, &heights, body).expect("drawing into a string cannot fail");
+        root.present().expect("drawing into a string cannot fail");
+    }
+    svg
+}
+
+fn draw_stacked(root: &Area<'_>, chart: &StackedChart, wrapped: &[Vec<String>], heights: &[i32], body: i32) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+    root.fill(&WHITE)?;
+    let font = |size: i32| (FONT_FAMILY, size).into_font().color(&INK);
+    let max = chart.rows.iter().map(|r| r.segments.iter().map(|s| s.count).sum::<u32>()).max().unwrap_or(0).max(1);
+    let x0 = LABEL_W + 10;
+    let x1 = WIDTH as i32 - 40;
+    let x = |v: f64| x0 + ((x1 - x0) as f64 * v / f64::from(max)).round() as i32;
+    let axis_y = TOP + body + 6;
+
+    // Whole-number ticks, at most about six of them.
+    let step = (max as f64 / 6.0).ceil().max(1.0) as u32;
+    for tick in (0..=max).step_by(step as usize) {
+        let gx = x(f64::from(tick));
+        root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;
+        root.draw(&Text::new(tick.to_string(), (gx, axis_y + 4), font(17).pos(Pos::new(HPos::Center, VPos::Top))))?;
+    }
+
+    let mut y = TOP;
+    for ((row, lines), h) in chart.rows.iter().zip(wrapped).zip(heights) {
+        let label_top = y + (h - lines.len() as i32 * 22) / 2;
+        for (i, line) in lines.iter().enumerate() {
+            root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 11 + i as i32 * 22), font(19).pos(Pos::new(HPos::Right, VPos::Center))))?;
+        }
+        let by = y + (h - BAR_H) / 2;
+        let mut at = 0u32;
+        for seg in row.segments.iter().filter(|s| s.count > 0) {
+            let (sx, ex) = (x(f64::from(at)), x(f64::from(at + seg.count)));
+            root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], colour(&seg.fill).filled()))?;
+            // A white edge between segments, so that neighbours of similar colour stay apart.
+            root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
+            if ex - sx >= 14 * seg.text.chars().count() as i32 {
+                let style = (FONT_FAMILY, 17).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
+                root.draw(&Text::new(seg.text.clone(), ((sx + ex) / 2, by + BAR_H / 2), style))?;
+            }
+            at += seg.count;
+        }
+        y += h + BAR_GAP * 2;
+    }
+
+    // The key: a swatch with its abbreviation, then the meaning.
+    let mut kx = 20;
+    let ky = axis_y + 34;
+    for (abbr, meaning, fill, text_colour) in &chart.key {
+        let w = 14 * abbr.chars().count() as i32 + 12;
+        root.draw(&Rectangle::new([(kx, ky - 13), (kx + w, ky + 13)], colour(fill).filled()))?;
+        let style = (FONT_FAMILY, 17).into_font().color(&colour(text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
+        root.draw(&Text::new(abbr.clone(), (kx + w / 2, ky), style))?;
+        root.draw(&Text::new(meaning.clone(), (kx + w + 6, ky), font(17).pos(Pos::new(HPos::Left, VPos::Center))))?;
+        kx += w + 16 + 10 * meaning.chars().count() as i32;
+    }
+    Ok(())
+}
+
 /// Splits `text` into lines of at most `width` characters, at spaces.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
@@ -160,6 +260,20 @@ mod tests {
         assert!(svg.contains("Ynys Môn 76%"));
         assert!(svg.contains("All areas 77%"));
         assert_eq!(svg, horizontal_bars(&chart), "charts are deterministic");
+    }
+
+    #[test]
+    fn colours_are_legible() {
+        use crate::colour::{Rgb, MIN_TEXT_CONTRAST};
+        let rgb = |c: RGBColor| Rgb(c.0, c.1, c.2);
+        let white = Rgb(255, 255, 255);
+        // Every label, tick and reference line is INK on white.
+        assert!(rgb(INK).contrast(white) >= MIN_TEXT_CONTRAST);
+        // Bars carry meaning as graphics: 3:1 against the page (WCAG 1.4.11). Which bar is the
+        // area and which the aggregate is said by their labels, not by the two colours.
+        for bar in [EMPHASIS, OTHER] {
+            assert!(rgb(bar).contrast(white) >= 3.0, "{bar:?}: {:.2}:1", rgb(bar).contrast(white));
+        }
     }
 
     #[test]

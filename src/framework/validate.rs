@@ -74,6 +74,25 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
                 err("ratings.levels".into(), format!("rating `{}` (from {}%) must have a higher minimum than `{}` (from {}%)", w[0].id, w[0].min_percent, w[1].id, w[1].min_percent), "list levels from best to worst with falling minimums");
             }
         }
+        // A rating is printed as its word on its colour: the word must stay legible.
+        for (i, l) in r.levels.iter().enumerate() {
+            use crate::colour::{Rgb, MIN_TEXT_CONTRAST};
+            match (Rgb::parse(&l.colour), Rgb::parse(&l.text_colour)) {
+                (None, _) => err(format!("ratings.levels[{i}].colour"), format!("`{}` is not a colour", l.colour), "write it as #rrggbb, for example #1d6b34"),
+                (_, None) => err(format!("ratings.levels[{i}].text_colour"), format!("`{}` is not a colour", l.text_colour), "write it as #rrggbb, for example #ffffff"),
+                (Some(fill), Some(text)) if text.contrast(fill) < MIN_TEXT_CONTRAST => {
+                    let best = [Rgb(0, 0, 0), Rgb(255, 255, 255)].into_iter().max_by(|a, b| a.contrast(fill).total_cmp(&b.contrast(fill))).expect("two colours");
+                    let hint = format!(
+                        "text needs a contrast of at least {MIN_TEXT_CONTRAST}:1 with its fill (WCAG 1.4.3); {} on {} gives {:.1}:1",
+                        if best == Rgb(0, 0, 0) { "#000000" } else { "#ffffff" },
+                        l.colour,
+                        best.contrast(fill)
+                    );
+                    err(format!("ratings.levels[{i}].text_colour"), format!("rating `{}`: text {} on {} has a contrast of {:.2}:1", l.id, l.text_colour, l.colour, text.contrast(fill)), &hint);
+                }
+                _ => {}
+            }
+        }
         if r.levels.last().is_some_and(|l| l.min_percent > 0.0) {
             err("ratings.levels".into(), "the lowest rating must start at 0%, or some percentages get no rating".into(), "set `min_percent: 0` on the last level");
         }

@@ -10,7 +10,7 @@ use super::common::{breakdown_tables, extremes, sample_tables, scores_of, Breakd
 use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
 use crate::aggregate::{Figure, SetFigures, SetId};
-use crate::charts::{Bar, BarChart, BarGroup};
+use crate::charts::{Bar, BarChart, BarGroup, Segment, StackedChart, StackedRow};
 use crate::error::Problem;
 use crate::framework::{Era, FrameworkSpec, ScoreKind};
 use crate::inspection::{AggregateSpec, InspectionSpec, Status};
@@ -96,6 +96,8 @@ pub struct RatingsView {
     pub standards: Vec<String>,
     /// What each standard id stands for, with the providers it applies to.
     pub titles: Vec<String>,
+    /// The domain of each standard.
+    pub domains: Vec<String>,
     pub rows: Vec<RatingRow>,
     /// Per rating level: how many areas got it, per standard and overall.
     pub distribution: Vec<DistributionRow>,
@@ -221,7 +223,14 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                     .join("; ")
             })
             .collect();
-        RatingsView { standards: standard_ids, titles, rows, distribution }
+        let domains = standard_ids
+            .iter()
+            .map(|id| {
+                let domain = fw.standards.iter().find(|s| &s.id == id).map(|s| s.domain.as_str()).unwrap_or_default();
+                fw.domains.iter().find(|d| d.id == domain).map(|d| d.title.clone()).unwrap_or_default()
+            })
+            .collect();
+        RatingsView { standards: standard_ids, titles, domains, rows, distribution }
     });
 
     let doc = DocMeta {
@@ -292,6 +301,44 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         let table = DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
         charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table }));
     }
+    // The distribution of ratings: one stacked bar overall and per standard.
+    if let Some(rv) = &report.ratings {
+        let abbreviation = |label: &str| label.split_whitespace().filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect::<String>();
+        let mut rows = vec![("Overall".to_string(), rv.distribution.iter().map(|d| d.overall).collect::<Vec<_>>())];
+        for (k, (id, title)) in rv.standards.iter().zip(&rv.titles).enumerate() {
+            rows.push((format!("{id} {title}"), rv.distribution.iter().map(|d| d.standards[k]).collect()));
+        }
+        let chart = StackedChart {
+            rows: rows
+                .iter()
+                .map(|(label, counts)| StackedRow {
+                    label: label.clone(),
+                    segments: rv
+                        .distribution
+                        .iter()
+                        .zip(counts)
+                        .map(|(d, &n)| Segment { text: format!("{} {n}", abbreviation(&d.rating.label)), count: n as u32, fill: d.rating.colour.clone(), text_colour: d.rating.text_colour.clone() })
+                        .collect(),
+                })
+                .collect(),
+            key: rv.distribution.iter().map(|d| (abbreviation(&d.rating.label), d.rating.label.clone(), d.rating.colour.clone(), d.rating.text_colour.clone())).collect(),
+        };
+        let lowest = rv.distribution.last().map(|d| d.rating.label.clone()).unwrap_or_default();
+        let most = rows.iter().skip(1).map(|(label, counts)| (label, counts.last().copied().unwrap_or(0))).filter(|(_, n)| *n > 0).max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)));
+        let ctx = serde_json::json!({
+            "areas": report.areas,
+            "overall": rv.distribution.iter().map(|d| serde_json::json!({ "label": d.rating.label, "count": d.overall })).collect::<Vec<_>>(),
+            "most": most.map(|(label, count)| serde_json::json!({ "label": label, "count": count, "rating": lowest })),
+        });
+        let alt = text.line("alt-ratings.j2", &ctx)?;
+        let mut columns = vec!["Rating".to_string(), "Overall".to_string()];
+        columns.extend(rv.standards.iter().cloned());
+        let table = DataTable { columns, rows: rv.distribution.iter().map(|d| [vec![d.rating.label.clone(), d.overall.to_string()], d.standards.iter().map(usize::to_string).collect()].concat()).collect() };
+        let path = "/charts/ratings-distribution.svg".to_string();
+        let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), &mut chart_time);
+        charts.push((path.clone(), svg, ChartRef { path, caption: "Number of areas with each rating, overall and by standard".into(), alt, table }));
+    }
+
     // One chart per characteristic: each group's figures, with the number of cases.
     for (k, t) in report.diversity.iter().enumerate() {
         let chart = BarChart {
@@ -354,7 +401,7 @@ fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &Ag
 pub fn area_ratings(input: &AreaInput<'_>) -> Result<AreaRatings, Problem> {
     let own = &input.set.areas[&input.inspection.id];
     let minimum = input.framework.minimum_relevant_cases;
-    let row = |q: &str| super::area::QuestionRow { id: q.into(), text: String::new(), area: Shown::new(own.question(q), minimum), aggregate: Shown::new(Figure::default(), minimum) };
+    let row = |q: &str| super::area::QuestionRow { id: q.into(), text: String::new(), part: String::new(), area: Shown::new(own.question(q), minimum), aggregate: Shown::new(Figure::default(), minimum) };
     let view = super::area::standards_view(input, own, &row)?;
     Ok(AreaRatings { standards: view.domains.iter().flat_map(|d| &d.standards).map(|s| (s.id.clone(), s.rating.clone())).collect(), overall: view.overall })
 }

@@ -85,6 +85,9 @@ pub struct FrameworkMeta {
 pub struct QuestionRow {
     pub id: String,
     pub text: String,
+    /// The title of the question's section, which tells apart questions of the same wording
+    /// (the youth standards ask the same key questions of court and out-of-court work).
+    pub part: String,
     pub area: Shown,
     pub aggregate: Shown,
 }
@@ -149,7 +152,8 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let criteria: Vec<ScoreRow> = scores_of(fw, ScoreKind::GeneralCriterion).map(score_row).collect();
     let question_row = |qid: &str| {
         let q = fw.question(qid).expect("validated reference");
-        QuestionRow { id: q.id.clone(), text: q.text.clone(), area: Shown::new(own.question(qid), minimum), aggregate: Shown::new(input.set.total.question(qid), minimum) }
+        let part = fw.sections.iter().find(|s| s.id == q.section).map(|s| s.title.clone()).unwrap_or_default();
+        QuestionRow { id: q.id.clone(), text: q.text.clone(), part, area: Shown::new(own.question(qid), minimum), aggregate: Shown::new(input.set.total.question(qid), minimum) }
     };
     let standards = match fw.era {
         Era::Standards => Some(standards_view(input, own, &question_row)?),

@@ -27,8 +27,13 @@ pub struct RenderedReport {
 
 /// Draws a chart, adding the time it took to `spent`.
 fn draw(chart: &crate::charts::BarChart, spent: &mut std::time::Duration) -> String {
+    draw_with(|| crate::charts::horizontal_bars(chart), spent)
+}
+
+/// Runs a chart drawing, adding its time to `spent`.
+fn draw_with(drawing: impl FnOnce() -> String, spent: &mut std::time::Duration) -> String {
     let started = std::time::Instant::now();
-    let svg = crate::charts::horizontal_bars(chart);
+    let svg = drawing();
     *spent += started.elapsed();
     svg
 }
