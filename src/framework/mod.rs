@@ -41,6 +41,10 @@ pub struct FrameworkSpec {
     /// What the people in the cases are called (`offender`, `child or young person`).
     #[serde(default = "default_person")]
     pub person: String,
+    /// The plural of `person` (`offenders`, `children and young people`); when left out, `person`
+    /// with `person` made `people` or an `s` added.
+    #[serde(default)]
+    pub people: Option<String>,
     /// Name of the column that identifies a case in an export.
     #[serde(default = "default_case_id")]
     pub case_id_column: String,
@@ -65,6 +69,17 @@ pub struct FrameworkSpec {
     /// Where the file was read from (set by the loader).
     #[serde(skip)]
     pub source: PathBuf,
+}
+
+impl FrameworkSpec {
+    /// The plural of [`FrameworkSpec::person`].
+    pub fn people(&self) -> String {
+        match &self.people {
+            Some(p) => p.clone(),
+            None if self.person == "person" || self.person.starts_with("person ") => self.person.replacen("person", "people", 1),
+            None => format!("{}s", self.person),
+        }
+    }
 }
 
 fn default_person() -> String {

@@ -72,13 +72,15 @@ fn run(published: &Path, data: &Path) -> Result<(), String> {
     let omi2 = load("omi2")?;
     let cci = load("cci")?;
     let adult = load("adult-2018")?;
+    let youth = load("youth-2018")?;
     let inspections = data.join("inspections");
-    for dir in ["omi2-2011-12", "cci-2011-12", "adult-2018-19"] {
+    for dir in ["omi2-2011-12", "cci-2011-12", "adult-2018-19", "youth-2018-19"] {
         let _ = std::fs::remove_dir_all(inspections.join(dir));
     }
     omi2_sample(&omi2, published, data)?;
     cci_sample(&cci, published, data)?;
     adult_sample(&adult, data)?;
+    youth_sample(&youth, data)?;
     Ok(())
 }
 
@@ -368,5 +370,95 @@ fn adult_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     }
     write::aggregate(data, "adult-2018-19", "Probation services inspected in 2018–19: ratings and findings", "National Probation Service divisions and Community Rehabilitation Companies inspected under the 2018 standards", "adult-2018", "2018-19", "2019-10-15",
         "This report brings together the ratings and case findings of the six inspections of probation services carried out in 2018–19 under the inspection standards introduced in 2018: three divisions of the National Probation Service and three Community Rehabilitation Companies. The areas and their figures are illustrative sample data.")?;
+    Ok(())
+}
+
+/// Youth offending services under the 2018 standards: court cases answer the questions of
+/// domain two, out-of-court cases those of domain three. Profiles give every rating and an
+/// overall score on each side of the 18/19 boundary.
+fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
+    use inspection_reports::framework::StandardRule;
+    // Target ratings: judged 1.1–1.4, court 2.1–2.4, out-of-court 3.1–3.4 (points in comments).
+    let areas: [(&str, &str, &str); 6] = [
+        ("Northdale", "North East", "OOGO OOGO OGOO"),    // 33: Outstanding
+        ("Riverford", "South West", "GGGG GRGG GGRG"),    // 22: Good
+        ("Brackenfield", "Midlands", "GGGR GGRG GGGR"),   // 19: Good, just
+        ("Coldwater", "North West", "GRGG RRGR GRRG"),    // 18: Requires improvement, just
+        ("Ashbourne", "East", "RGRR RRIR GRRG"),          // 14: Requires improvement
+        ("Kingsmere", "London", "IIRI IIRI RIII"),        // 3: Inadequate
+    ];
+    let band = |c: char| match c {
+        'O' => (81.0, 93.0),
+        'G' => (66.5, 78.0),
+        'R' => (51.0, 63.5),
+        _ => (28.0, 47.0),
+    };
+    const COURT: &[&str] = &["Court disposal"];
+    const OUT_OF_COURT: &[&str] = &["Out-of-court disposal"];
+    let mut rng = Rng::new(SEED + 3);
+    let dir = data.join("inspections").join("youth-2018-19");
+    for (k, (name, region, profile)) in areas.iter().enumerate() {
+        let letters: Vec<char> = profile.chars().filter(|c| !c.is_whitespace()).collect();
+        let n = rng.range(45, 91) as usize;
+        let mut cases = draw_cases(&mut rng, n, &[
+            ("sex", &[("Boy", 0.84), ("Girl", 0.16)]),
+            ("ethnicity", if *region == "London" { ETHNICITY_LONDON } else { ETHNICITY }),
+            ("age_band", &[("10–14", 0.22), ("15–17", 0.78)]),
+            ("disability", &[("Yes", 0.30), ("No", 0.62), ("Not known", 0.08)]),
+            ("looked_after", &[("Yes", 0.20), ("No", 0.80)]),
+            ("disposal", &[("Court disposal", 0.6), ("Out-of-court disposal", 0.4)]),
+        ]);
+        for c in &mut cases {
+            let kind: Dist = if c["disposal"] == "Court disposal" {
+                &[("Referral order", 0.45), ("Youth rehabilitation order", 0.40), ("Detention and training order", 0.15)]
+            } else {
+                &[("Community resolution", 0.45), ("Youth caution", 0.25), ("Youth conditional caution", 0.30)]
+            };
+            c.insert("disposal_type".into(), rng.weighted(kind).to_string());
+        }
+        let court = cases.iter().filter(|c| c["disposal"] == "Court disposal").count();
+        let mut params: HashMap<&str, QuestionParams> = HashMap::new();
+        let mut judged = Vec::new();
+        let mut relevant = vec![0u32; fw.questions.len()];
+        let mut yes = vec![0u32; fw.questions.len()];
+        let standards: Vec<_> = fw.standards.iter().collect();
+        for (s, letter) in standards.iter().zip(&letters) {
+            match s.rule {
+                StandardRule::Judged => judged.push((s.id.clone(), write::rating_id(*letter).to_string())),
+                StandardRule::LowestKeyQuestion => {
+                    let (eligible, values) = if s.domain == "court_disposals" { (court, COURT) } else { (n - court, OUT_OF_COURT) };
+                    let (lo, hi) = band(*letter);
+                    let lowest = rng.range(0, s.key_questions.len() as u32 - 1) as usize;
+                    for (j, q) in s.key_questions.iter().enumerate() {
+                        let qi = fw.questions.iter().position(|x| &x.id == q).expect("validated");
+                        params.insert(fw.questions[qi].id.as_str(), QuestionParams { eligible: Some(("disposal", values)), ..QuestionParams::default() });
+                        // Keeping the child safe and reviewing apply to fewer cases.
+                        let alpha = if q.ends_with("_2") || s.id == "2.4" { 0.8 } else { 0.97 };
+                        let r = ((eligible as f64 * alpha * rng.uniform(0.9, 1.0)).round() as u32).max(12).min(eligible as u32);
+                        let target = if j == lowest { rng.uniform(lo, hi) } else { (rng.uniform(lo, hi) + rng.uniform(2.0, 12.0)).min(97.0) };
+                        let mut y = (target * f64::from(r) / 100.0).round() as u32;
+                        while 100.0 * f64::from(y) / f64::from(r) < lo - 0.9 { y += 1; }
+                        while y > 0 && 100.0 * f64::from(y) / f64::from(r) >= hi + 1.5 { y -= 1; }
+                        relevant[qi] = r;
+                        yes[qi] = y.min(r);
+                    }
+                }
+            }
+        }
+        let area = write::Area {
+            name: format!("{name} Youth Offending Service"),
+            kind: "Youth offending service".into(),
+            region: region.to_string(),
+            provider: format!("{name} Youth Offending Service"),
+            period: "2018-19".into(),
+            publication: format!("2019-{:02}-{:02}", 4 + k, 8 + k),
+            status: "published",
+        };
+        let mut narr = narrative::standards(fw, &area, &standards, &letters, &mut rng);
+        narr.judged = judged;
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &params, &mut rng, &narr)?;
+    }
+    write::aggregate(data, "youth-2018-19", "Youth offending services inspected in 2018–19: ratings and findings", "Youth offending services inspected under the 2018 standards", "youth-2018", "2018-19", "2019-11-20",
+        "This report brings together the ratings and case findings of the six inspections of youth offending services carried out in 2018–19 under the standards introduced in 2018: organisational delivery, work with children sentenced by the courts, and out-of-court disposals. The services and their figures are illustrative sample data.")?;
     Ok(())
 }

@@ -27,9 +27,10 @@ fn pick(rng: &mut Rng, from: &[&str], n: usize) -> Vec<String> {
 
 pub fn headline(fw: &FrameworkSpec, area: &Area, rng: &mut Rng) -> Narr {
     let person = &fw.person;
+    let people = fw.people();
     let strengths = [
         "Staff knew their cases well and could describe the work they were doing with confidence.".to_string(),
-        format!("Most {person}s were seen promptly at the start of their sentence, and contact was kept up well."),
+        format!("Most {people} were seen promptly at the start of their sentence, and contact was kept up well."),
         "Work with partner agencies to manage the most serious cases was well organised.".to_string(),
         "Interventions were generally delivered in line with the sentence of the court.".to_string(),
         "Managers were accessible and staff told us they felt well supported.".to_string(),
@@ -62,7 +63,7 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, rng: &mut Rng) -> Narr {
         recommendations: pick(rng, &r, 3),
         context: vec![
             format!("{} is part of the {} region.", area.provider, area.region),
-            format!("The cases inspected were those of {person}s sentenced in the year before the inspection, selected to represent the caseload."),
+            format!("The cases inspected were those of {people} sentenced in the year before the inspection, selected to represent the caseload."),
         ],
         ..Narr::default()
     }
@@ -71,21 +72,24 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, rng: &mut Rng) -> Narr {
 pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], letters: &[char], rng: &mut Rng) -> Narr {
     let mut n = headline(fw, area, rng);
     n.summary = format!(
-        "We inspected {} under the standards for adult probation services introduced in 2018, looking at the organisation's leadership, staffing, services and information, and at the quality of work in a sample of cases.\n\nThe ratings below reflect the findings of our case inspection and of our fieldwork interviews and evidence.",
+        "Our fieldwork at {} looked at the organisation's leadership, staffing, services and information; inspectors and local assessors examined the quality of work in a sample of cases with the practitioners responsible.\n\nThe ratings below reflect the findings of our case inspection and of our fieldwork interviews and evidence.",
         area.name
     );
+    // The provider of a 2018 area is the NPS or a CRC, not the area itself.
+    n.context[0] = format!("{} is part of the {} region.", area.name, area.region);
+    let engaging = format!("Work was well focused on engaging the {}.", fw.person);
     for (s, l) in standards.iter().zip(letters) {
-        let (good, bad): (&[&str], &[&str]) = match l {
+        let (good, bad): (Vec<&str>, Vec<&str>) = match l {
             'O' | 'G' => (
-                &["Work was well focused on engaging the person on probation.", "Practitioners had the time and support to do the work well.", "Partnership arrangements supported the work effectively."],
-                &["Information from other agencies was not always obtained promptly."],
+                vec![engaging.as_str(), "Practitioners had the time and support to do the work well.", "Partnership arrangements supported the work effectively."],
+                vec!["Information from other agencies was not always obtained promptly."],
             ),
             _ => (
-                &["Some practitioners showed real commitment to the people they supervised."],
-                &["Work to keep other people safe was not good enough in too many cases.", "Caseloads were too high for practitioners to do the work well.", "Managers did not oversee the work consistently."],
+                vec!["Some practitioners showed real commitment to the people they supervised."],
+                vec!["Work to keep other people safe was not good enough in too many cases.", "Caseloads were too high for practitioners to do the work well.", "Managers did not oversee the work consistently."],
             ),
         };
-        n.standards.push((s.id.clone(), pick(rng, good, 2.min(good.len())), pick(rng, bad, 2.min(bad.len()))));
+        n.standards.push((s.id.clone(), pick(rng, &good, 2.min(good.len())), pick(rng, &bad, 2.min(bad.len()))));
     }
     n
 }
