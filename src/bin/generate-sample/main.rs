@@ -382,7 +382,7 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     let areas: [(&str, &str, &str); 6] = [
         ("Northdale", "North East", "OOGO OOGO OGOO"),    // 33: Outstanding
         ("Riverford", "South West", "GGGG GRGG GGRG"),    // 22: Good
-        ("Brackenfield", "Midlands", "GGGR GGRG GGGR"),   // 19: Good, just
+        ("Brackenfield", "Midlands", "GGRR GGRG GGRR"),   // 19: Good, just
         ("Coldwater", "North West", "GRGG RRGR GRRG"),    // 18: Requires improvement, just
         ("Ashbourne", "East", "RGRR RRIR GRRG"),          // 14: Requires improvement
         ("Kingsmere", "London", "IIRI IIRI RIII"),        // 3: Inadequate

@@ -1,0 +1,121 @@
+//! Every inspection programme of the sample, checked against figures computed here by hand from
+//! its case exports, independently of the pipeline's code: a key-question percentage, the
+//! ratings by the rules of ../shared/domain.md, and the overall score and rating.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+use inspection_reports::project::{self, Filter, Settings};
+
+fn build_framework(out: &Path, framework: &str) {
+    let mut s = Settings::for_root(&root());
+    s.output = out.to_path_buf();
+    s.filter = Filter { framework: Some(framework.into()), ..Filter::default() };
+    let summary = project::run(&s, &|_| {});
+    assert!(summary.problems.is_empty(), "{}", summary.problems);
+    assert!(!summary.built.is_empty());
+}
+
+/// Yes and No answers of one question column, counted by hand.
+fn count(cases: &[std::collections::HashMap<String, String>], question: &str) -> (u32, u32) {
+    let yes = cases.iter().filter(|c| c[question] == "Yes").count() as u32;
+    let no = cases.iter().filter(|c| c[question] == "No").count() as u32;
+    (yes, no)
+}
+
+/// The 2018 bands of a key-question percentage (exact, not rounded).
+fn band(yes: u32, no: u32) -> (&'static str, u32) {
+    let p = 100.0 * f64::from(yes) / f64::from(yes + no);
+    match p {
+        p if p >= 80.0 => ("Outstanding", 3),
+        p if p >= 65.0 => ("Good", 2),
+        p if p >= 50.0 => ("Requires improvement", 1),
+        _ => ("Inadequate", 0),
+    }
+}
+
+fn points(rating: &str) -> u32 {
+    match rating {
+        "outstanding" => 3,
+        "good" => 2,
+        "requires_improvement" => 1,
+        _ => 0,
+    }
+}
+
+#[test]
+fn youth_2018_ratings_and_scores_out_of_36_match_a_hand_count() {
+    let out = tempfile::tempdir().unwrap();
+    build_framework(out.path(), "youth-2018");
+    // The key questions of the case standards (domains two and three), as the seed lists them.
+    let standards: [(&str, &[&str]); 8] = [
+        ("2.1", &["kq2_1_1", "kq2_1_2", "kq2_1_3"]),
+        ("2.2", &["kq2_2_1", "kq2_2_2", "kq2_2_3"]),
+        ("2.3", &["kq2_3_1", "kq2_3_2", "kq2_3_3"]),
+        ("2.4", &["kq2_4_1", "kq2_4_2", "kq2_4_3"]),
+        ("3.1", &["kq3_1_1", "kq3_1_2", "kq3_1_3"]),
+        ("3.2", &["kq3_2_1", "kq3_2_2", "kq3_2_3"]),
+        ("3.3", &["kq3_3_1", "kq3_3_2", "kq3_3_3"]),
+        ("3.4", &["kq3_4_1", "kq3_4_2"]),
+    ];
+    let aggregate = read_csv(&out.path().join("aggregate/youth-2018-19.figures.csv"));
+    let dir = root().join("data/inspections/youth-2018-19");
+    let mut overall_seen = BTreeMap::new();
+    let mut services = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let folder = entry.unwrap().path();
+        let slug = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let cases = read_csv(&folder.join("cases.csv"));
+        let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(folder.join("inspection.yaml")).unwrap()).unwrap();
+        let area = spec["area"].as_str().unwrap().to_string();
+
+        // Court work is asked of court cases only, out-of-court work of out-of-court cases only.
+        for c in &cases {
+            let court = c["disposal"] == "Court disposal";
+            for (q, v) in c.iter().filter(|(k, _)| k.starts_with("kq")) {
+                let asked_here = q.starts_with("kq2") == court;
+                assert!(asked_here || v == "N/A", "{slug} {}: {q} answered `{v}` for a case of the other disposal", c["case_id"]);
+            }
+        }
+
+        // Judged standards from the inspection file, case standards by their lowest key question.
+        let mut total: u32 = (1..=4).map(|k| points(spec["judged_ratings"][format!("1.{k}").as_str()].as_str().unwrap())).sum();
+        let area_csv = read_csv(&out.path().join(format!("youth-2018/2018-19/{slug}.figures.csv")));
+        for (id, kqs) in standards {
+            let (rating, p) = kqs.iter().map(|q| count(&cases, q)).map(|(y, n)| band(y, n)).min_by_key(|(_, p)| *p).unwrap();
+            total += p;
+            let row = aggregate.iter().find(|r| r["group"] == area && r["kind"] == "standard" && r["id"] == id).unwrap_or_else(|| panic!("{area}: no rating of {id}"));
+            assert_eq!(row["rating"], rating, "{area}: standard {id}");
+            // Every key question's figure: Yes, No and the rounded percentage.
+            for q in kqs {
+                let (y, n) = count(&cases, q);
+                let r = area_csv.iter().find(|r| r["kind"] == "question" && r["id"] == *q && r["breakdown"].is_empty()).unwrap();
+                assert_eq!((r["yes"].parse::<u32>().unwrap(), r["no"].parse::<u32>().unwrap()), (y, n), "{area} {q}");
+                let pct = (200 * y + (y + n)) / (2 * (y + n));
+                assert_eq!(r["percent"], pct.to_string(), "{area} {q}");
+            }
+        }
+        let expected = match total {
+            0..=6 => "Inadequate",
+            7..=18 => "Requires improvement",
+            19..=30 => "Good",
+            _ => "Outstanding",
+        };
+        let row = aggregate.iter().find(|r| r["group"] == area && r["kind"] == "overall").unwrap();
+        assert_eq!(row["rating"], expected, "{area}: overall rating from {total} points");
+        let text = squash(&pdf_text(&out.path().join(format!("youth-2018/2018-19/{slug}.pdf"))));
+        assert!(text.contains(&format!("is rated '{expected}', with {total} points of a possible 36")), "{area}: foreword lacks its score of {total}");
+        overall_seen.insert(total, expected);
+        services += 1;
+    }
+    assert_eq!(services, 6);
+    // The sample straddles the boundary the domain brief says published scores confirm.
+    assert_eq!(overall_seen.get(&18), Some(&"Requires improvement"), "{overall_seen:?}");
+    assert_eq!(overall_seen.get(&19), Some(&"Good"), "{overall_seen:?}");
+    for rating in ["Outstanding", "Good", "Requires improvement", "Inadequate"] {
+        assert!(overall_seen.values().any(|r| *r == rating), "no service rated {rating} overall: {overall_seen:?}");
+    }
+}
