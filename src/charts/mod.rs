@@ -155,7 +155,7 @@ pub fn stacked_bars(chart: &StackedChart) -> String {
     let wrapped: Vec<Vec<String>> = chart.rows.iter().map(|r| wrap(&r.label, 28)).collect();
     let heights: Vec<i32> = wrapped.iter().map(|l| BAR_H.max(l.len() as i32 * 22)).collect();
     let body: i32 = heights.iter().sum::<i32>() + BAR_GAP * 2 * (chart.rows.len().saturating_sub(1) as i32);
-    let key_h = 40;
+    let key_h = if chart.key.is_empty() { 0 } else { 40 };
     let height = (TOP + body + AXIS_H + key_h) as u32;
     let mut svg = String::new();
     {

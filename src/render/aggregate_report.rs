@@ -118,6 +118,19 @@ pub struct DistributionRow {
     pub standards: Vec<usize>,
 }
 
+/// Above this many areas, a chart of scores counts areas in bands instead of drawing a bar for
+/// each (a bar per area stops being readable, and its SVG grows with the set).
+const MAX_AREA_BARS: usize = 60;
+
+/// Areas per band of ten points of rounded percentage, highest band first: `90–100%`, `80–89%`, …
+fn score_bins(pcts: impl Iterator<Item = u64>) -> Vec<(String, u32)> {
+    let mut counts = [0u32; 10];
+    for p in pcts {
+        counts[(p.min(100) / 10).min(9) as usize] += 1;
+    }
+    (0..10).rev().map(|b| (if b == 9 { "90–100%".to_string() } else { format!("{}–{}%", b * 10, b * 10 + 9) }, counts[b])).collect()
+}
+
 /// Builds the aggregate report.
 pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedReport, Problem> {
     let fw = input.framework;
@@ -287,19 +300,33 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     for (k, (set, title)) in columns.iter().enumerate() {
         let mut bars: Vec<(&str, &Shown)> = report.rows.iter().map(|r| (r.area.as_str(), &r.cells[k])).collect();
         bars.sort_by(|a, b| b.1.exact.unwrap_or(-1.0).total_cmp(&a.1.exact.unwrap_or(-1.0)).then(a.0.cmp(b.0)));
-        let chart = BarChart {
-            groups: bars.iter().map(|(area, s)| BarGroup { label: area.to_string(), bars: vec![Bar { label: s.text.clone(), value: s.exact, emphasis: true, range: None }] }).collect(),
-            reference: report.aggregate[k].exact.map(|v| (format!("All areas {}", report.aggregate[k].text), v)),
-        };
         let slug = match set {
             SetId::Score(id) | SetId::Section(id) | SetId::Question(id) => id.clone(),
         };
         let path = format!("/charts/{slug}.svg");
+        let many = bars.len() > MAX_AREA_BARS;
         let ctx = serde_json::json!({ "title": title, "aggregate": &report.aggregate[k], "lowest": &report.lowest[k], "highest": &report.highest[k], "areas": report.areas, "set_label": &report.set_label,
-            "above": bars.iter().filter(|(_, s)| s.exact.zip(report.aggregate[k].exact).is_some_and(|(a, b)| a >= b)).count() });
+            "above": bars.iter().filter(|(_, s)| s.exact.zip(report.aggregate[k].exact).is_some_and(|(a, b)| a >= b)).count(), "histogram": many });
         let alt = text.line("alt-aggregate-scores.j2", &ctx)?;
-        let table = DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
-        charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table }));
+        if many {
+            // Too many areas for a bar each to be read: how many areas fall in each band of ten
+            // points (every area's figure is in the table of scores).
+            let bins = score_bins(bars.iter().filter_map(|(_, s)| s.pct));
+            let chart = StackedChart {
+                rows: bins.iter().map(|(label, n)| StackedRow { label: label.clone(), segments: vec![Segment { text: n.to_string(), count: *n, fill: "#1d4f91".into(), text_colour: "#ffffff".into() }] }).collect(),
+                key: Vec::new(),
+            };
+            let table = DataTable { columns: vec![title.clone(), "Areas".into()], rows: bins.iter().map(|(label, n)| vec![label.clone(), n.to_string()]).collect() };
+            let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), &mut chart_time);
+            charts.push((path.clone(), svg, ChartRef { path, caption: format!("{title}: number of areas in each band of scores"), alt, table }));
+        } else {
+            let chart = BarChart {
+                groups: bars.iter().map(|(area, s)| BarGroup { label: area.to_string(), bars: vec![Bar { label: s.text.clone(), value: s.exact, emphasis: true, range: None }] }).collect(),
+                reference: report.aggregate[k].exact.map(|v| (format!("All areas {}", report.aggregate[k].text), v)),
+            };
+            let table = DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
+            charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table }));
+        }
     }
     // The distribution of ratings: one stacked bar overall and per standard.
     if let Some(rv) = &report.ratings {
@@ -404,4 +431,23 @@ pub fn area_ratings(input: &AreaInput<'_>) -> Result<AreaRatings, Problem> {
     let row = |q: &str| super::area::QuestionRow { id: q.into(), text: String::new(), part: String::new(), area: Shown::new(own.question(q), minimum), aggregate: Shown::new(Figure::default(), minimum) };
     let view = super::area::standards_view(input, own, &row)?;
     Ok(AreaRatings { standards: view.domains.iter().flat_map(|d| &d.standards).map(|s| (s.id.clone(), s.rating.clone())).collect(), overall: view.overall })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::score_bins;
+
+    #[test]
+    fn scores_fall_in_bands_of_ten_points_with_100_in_the_top_band() {
+        let bins = score_bins([100, 90, 89, 0, 9, 10, 55].into_iter());
+        let get = |label: &str| bins.iter().find(|(l, _)| l == label).map(|(_, n)| *n);
+        assert_eq!(bins.len(), 10);
+        assert_eq!(bins[0].0, "90–100%");
+        assert_eq!(get("90–100%"), Some(2));
+        assert_eq!(get("80–89%"), Some(1));
+        assert_eq!(get("50–59%"), Some(1));
+        assert_eq!(get("10–19%"), Some(1));
+        assert_eq!(get("0–9%"), Some(2));
+        assert_eq!(bins.iter().map(|(_, n)| n).sum::<u32>(), 7);
+    }
 }
