@@ -160,6 +160,9 @@ pub struct QuestionSpec {
     pub id: String,
     pub section: String,
     pub text: String,
+    /// A few words for chart labels (`Desistance`), where the full text would not fit.
+    #[serde(default)]
+    pub short: Option<String>,
 }
 
 /// What a pooled score is in the report.

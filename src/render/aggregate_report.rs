@@ -428,7 +428,7 @@ fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &Ag
 pub fn area_ratings(input: &AreaInput<'_>) -> Result<AreaRatings, Problem> {
     let own = &input.set.areas[&input.inspection.id];
     let minimum = input.framework.minimum_relevant_cases;
-    let row = |q: &str| super::area::QuestionRow { id: q.into(), text: String::new(), part: String::new(), area: Shown::new(own.question(q), minimum), aggregate: Shown::new(Figure::default(), minimum) };
+    let row = |q: &str| super::area::QuestionRow { id: q.into(), text: String::new(), part: String::new(), short: String::new(), area: Shown::new(own.question(q), minimum), aggregate: Shown::new(Figure::default(), minimum) };
     let view = super::area::standards_view(input, own, &row)?;
     Ok(AreaRatings { standards: view.domains.iter().flat_map(|d| &d.standards).map(|s| (s.id.clone(), s.rating.clone())).collect(), overall: view.overall })
 }

@@ -88,6 +88,8 @@ pub struct QuestionRow {
     /// The title of the question's section, which tells apart questions of the same wording
     /// (the youth standards ask the same key questions of court and out-of-court work).
     pub part: String,
+    /// A label for charts: the framework's `short`, or the first words of the text.
+    pub short: String,
     pub area: Shown,
     pub aggregate: Shown,
 }
@@ -153,7 +155,8 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let question_row = |qid: &str| {
         let q = fw.question(qid).expect("validated reference");
         let part = fw.sections.iter().find(|s| s.id == q.section).map(|s| s.title.clone()).unwrap_or_default();
-        QuestionRow { id: q.id.clone(), text: q.text.clone(), part, area: Shown::new(own.question(qid), minimum), aggregate: Shown::new(input.set.total.question(qid), minimum) }
+        let short = q.short.clone().unwrap_or_else(|| short_question(&q.text));
+        QuestionRow { id: q.id.clone(), text: q.text.clone(), part, short, area: Shown::new(own.question(qid), minimum), aggregate: Shown::new(input.set.total.question(qid), minimum) }
     };
     let standards = match fw.era {
         Era::Standards => Some(standards_view(input, own, &question_row)?),
@@ -249,43 +252,52 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let mut chart_time = std::time::Duration::ZERO;
     if fw.era == Era::Headline {
         let rows: Vec<&ScoreRow> = report.headline.iter().chain(&report.criteria).collect();
-        let chart = BarChart {
-            groups: rows
-                .iter()
-                .map(|r| BarGroup {
-                    label: r.title.clone(),
-                    bars: vec![
-                        Bar { label: format!("{} {}", insp.area, r.area.text), value: r.area.exact, emphasis: true, range: None },
-                        Bar {
-                            label: format!("All areas {}", r.aggregate.text),
-                            value: r.aggregate.exact,
-                            emphasis: false,
-                            range: r.lowest.as_ref().zip(r.highest.as_ref()).map(|(l, h)| (l.pct as f64, h.pct as f64)),
-                        },
-                    ],
-                })
-                .collect(),
-            reference: None,
-        };
-        let table = DataTable {
-            columns: vec!["Score".into(), insp.area.clone(), "Cases".into(), "95% interval".into(), "All areas".into(), "Lowest".into(), "Highest".into()],
-            rows: rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.title.clone(),
-                        r.area.text.clone(),
-                        r.area.cases.to_string(),
-                        r.area.ci_text(),
-                        r.aggregate.text.clone(),
-                        r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
-                        r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
-                    ]
-                })
-                .collect(),
-        };
-        let alt = text.line("alt-area-scores.j2", &report)?;
-        charts.push(("/charts/scores.svg".to_string(), super::draw(&chart, &mut chart_time), ChartRef { path: "/charts/scores.svg".into(), caption: format!("Scores of {} beside {}", insp.area, report.set_label), alt, table }));
+        // At most this many scores to a chart, so that a chart fits a page at a legible size.
+        const SCORES_PER_CHART: usize = 8;
+        // Parts of even size: 17 scores make charts of 6, 6 and 5, not 8, 8 and 1.
+        let per_part = rows.len().div_ceil(rows.len().div_ceil(SCORES_PER_CHART).max(1)).max(1);
+        let parts = rows.len().div_ceil(per_part).max(1);
+        for (k, rows) in rows.chunks(per_part).enumerate() {
+            let chart = BarChart {
+                groups: rows
+                    .iter()
+                    .map(|r| BarGroup {
+                        label: r.title.clone(),
+                        bars: vec![
+                            Bar { label: format!("{} {}", insp.area, r.area.text), value: r.area.exact, emphasis: true, range: None },
+                            Bar {
+                                label: format!("All areas {}", r.aggregate.text),
+                                value: r.aggregate.exact,
+                                emphasis: false,
+                                range: r.lowest.as_ref().zip(r.highest.as_ref()).map(|(l, h)| (l.pct as f64, h.pct as f64)),
+                            },
+                        ],
+                    })
+                    .collect(),
+                reference: None,
+            };
+            let table = DataTable {
+                columns: vec!["Score".into(), insp.area.clone(), "Cases".into(), "95% interval".into(), "All areas".into(), "Lowest".into(), "Highest".into()],
+                rows: rows
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            r.title.clone(),
+                            r.area.text.clone(),
+                            r.area.cases.to_string(),
+                            r.area.ci_text(),
+                            r.aggregate.text.clone(),
+                            r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
+                            r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            };
+            let alt = text.line("alt-area-scores.j2", &serde_json::json!({ "area": &report.area, "rows": rows, "part": k + 1, "parts": parts }))?;
+            let path = if k == 0 { "/charts/scores.svg".to_string() } else { format!("/charts/scores-{}.svg", k + 1) };
+            let caption = format!("Scores of {} beside {}{}", insp.area, report.set_label, if parts > 1 { format!(" (part {} of {parts})", k + 1) } else { String::new() });
+            charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption, alt, table }));
+        }
     }
     if let Some(sv) = &report.standards {
         let kqs: Vec<&QuestionRow> = sv.domains.iter().flat_map(|d| &d.standards).flat_map(|s| &s.key_questions).collect();
@@ -297,7 +309,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                 .filter(|s| !s.key_questions.is_empty())
                 .map(|s| BarGroup {
                     label: format!("{} {}", s.id, s.title),
-                    bars: s.key_questions.iter().map(|q| Bar { label: format!("{} {}", short_question(&q.text), q.area.text), value: q.area.exact, emphasis: true, range: None }).collect(),
+                    bars: s.key_questions.iter().map(|q| Bar { label: format!("{} {}", q.short, q.area.text), value: q.area.exact, emphasis: true, range: None }).collect(),
                 })
                 .collect(),
             reference: None,
@@ -325,10 +337,10 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
 /// The first words of a question, for chart labels (the full text is in the data table).
 fn short_question(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() <= 6 {
+    if words.len() <= 4 {
         return text.to_string();
     }
-    format!("{}…", words[..6].join(" "))
+    format!("{}…", words[..4].join(" "))
 }
 
 pub(crate) fn standards_view(input: &AreaInput<'_>, own: &GroupFigures, question_row: &dyn Fn(&str) -> QuestionRow) -> Result<StandardsView, Problem> {

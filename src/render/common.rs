@@ -33,7 +33,9 @@ impl Shown {
         let (text, pct, exact) = if t.relevant() == 0 {
             ("–".to_string(), None, None)
         } else if !f.meets_minimum(minimum) {
-            (format!("{} of {}", t.yes, t.relevant()), None, None)
+            // A score pooling several questions counts answers, not cases: say so.
+            let unit = if t.relevant() > f.cases { " answers" } else { "" };
+            (format!("{} of {}{unit}", t.yes, t.relevant()), None, None)
         } else {
             let p = t.rounded_percent().expect("relevant > 0");
             (format!("{p}%"), Some(p), t.percent())

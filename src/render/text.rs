@@ -33,6 +33,8 @@ impl TextModel {
                 None => String::new(),
             }
         });
+        // A question quoted inside a sentence loses its own full stop: "… reoffending", done well.
+        env.add_filter("quoted", |s: String| s.trim_end().trim_end_matches('.').to_string());
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| Problem::io(dir, "read the text templates folder", &e))?
             .filter_map(Result::ok)
