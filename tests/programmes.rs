@@ -119,3 +119,58 @@ fn youth_2018_ratings_and_scores_out_of_36_match_a_hand_count() {
         assert!(overall_seen.values().any(|r| *r == rating), "no service rated {rating} overall: {overall_seen:?}");
     }
 }
+
+#[test]
+fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_count() {
+    let out = tempfile::tempdir().unwrap();
+    build_framework(out.path(), "qi-2016");
+    let dir = root().join("data/inspections/qi-2016-17");
+    let (mut all_yes, mut all_no) = (0u32, 0u32);
+    let mut areas = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let folder = entry.unwrap().path();
+        let slug = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let cases = read_csv(&folder.join("cases.csv"));
+        let questions: Vec<String> = cases[0].keys().filter(|k| k.starts_with('q')).cloned().collect();
+        assert_eq!(questions.len(), 58, "{slug}: the 58 lines of enquiry of sections 1–5");
+        // Impact pools every answer to the lines of enquiry of section 1, quality those of 2–5.
+        let pooled = |cases: &[&std::collections::HashMap<String, String>], impact: bool| {
+            let qs = questions.iter().filter(|q| q.starts_with("q1_") == impact);
+            let (mut y, mut n) = (0u32, 0u32);
+            for q in qs {
+                for c in cases {
+                    y += u32::from(c[q.as_str()] == "Yes");
+                    n += u32::from(c[q.as_str()] == "No");
+                }
+            }
+            (y, n)
+        };
+        let everyone: Vec<_> = cases.iter().collect();
+        let figures = read_csv(&out.path().join(format!("qi-2016/2016-17/{slug}.figures.csv")));
+        for (id, impact) in [("impact", true), ("quality", false)] {
+            let (y, n) = pooled(&everyone, impact);
+            let row = figures.iter().find(|r| r["kind"] == "score" && r["id"] == id && r["breakdown"].is_empty()).unwrap();
+            assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (y, n), "{slug} {id}");
+            assert_eq!(row["percent"], ((200 * y + y + n) / (2 * (y + n))).to_string(), "{slug} {id}");
+            if impact {
+                all_yes += y;
+                all_no += n;
+            }
+            // The same figure for the NPS's cases and the CRC's cases of the area.
+            for provider in ["NPS", "CRC"] {
+                let theirs: Vec<_> = cases.iter().filter(|c| c["provider"] == provider).collect();
+                let (y, n) = pooled(&theirs, impact);
+                let row = figures.iter().find(|r| r["kind"] == "score" && r["id"] == id && r["breakdown"] == format!("provider={provider}")).unwrap();
+                assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (y, n), "{slug} {id} {provider}");
+            }
+        }
+        areas += 1;
+    }
+    assert_eq!(areas, 6);
+    // The aggregate pools the answers of all six areas.
+    let aggregate = read_csv(&out.path().join("aggregate/qi-2016-17.figures.csv"));
+    let row = aggregate.iter().find(|r| r["group"] == "All areas" && r["kind"] == "score" && r["id"] == "impact" && r["breakdown"].is_empty()).unwrap();
+    assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (all_yes, all_no));
+    let text = squash(&pdf_text(&out.path().join("aggregate/qi-2016-17.pdf")));
+    assert!(text.contains("Impact: positive impact is achieved"), "the aggregate report names the impact figure");
+}

@@ -73,14 +73,16 @@ fn run(published: &Path, data: &Path) -> Result<(), String> {
     let cci = load("cci")?;
     let adult = load("adult-2018")?;
     let youth = load("youth-2018")?;
+    let qi = load("qi-2016")?;
     let inspections = data.join("inspections");
-    for dir in ["omi2-2011-12", "cci-2011-12", "adult-2018-19", "youth-2018-19"] {
+    for dir in ["omi2-2011-12", "cci-2011-12", "adult-2018-19", "youth-2018-19", "qi-2016-17"] {
         let _ = std::fs::remove_dir_all(inspections.join(dir));
     }
     omi2_sample(&omi2, published, data)?;
     cci_sample(&cci, published, data)?;
     adult_sample(&adult, data)?;
     youth_sample(&youth, data)?;
+    qi_sample(&qi, data)?;
     Ok(())
 }
 
@@ -460,5 +462,61 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     }
     write::aggregate(data, "youth-2018-19", "Youth offending services inspected in 2018–19: ratings and findings", "Youth offending services inspected under the 2018 standards", "youth-2018", "2018-19", "2019-11-20",
         "This report brings together the ratings and case findings of the six inspections of youth offending services carried out in 2018–19 under the standards introduced in 2018: organisational delivery, work with children sentenced by the courts, and out-of-court disposals. The services and their figures are illustrative sample data.")?;
+    Ok(())
+}
+
+/// Quality & Impact, 2016–17: six illustrative areas, each with NPS and CRC cases inspected
+/// together. Each area has a level of quality and a level of impact; every line of enquiry
+/// varies around its area's level.
+fn qi_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
+    // (area, region, quality %, impact %)
+    let areas: [(&str, &str, f64, f64); 6] = [
+        ("Northvale", "North East", 78.0, 70.0),
+        ("Eastmarsh", "East", 64.0, 58.0),
+        ("Southbury", "South East", 71.0, 66.0),
+        ("Westhaven", "South West", 55.0, 49.0),
+        ("Midshire", "Midlands", 82.0, 75.0),
+        ("Coastley", "North West", 67.0, 61.0),
+    ];
+    let mut rng = Rng::new(SEED + 4);
+    let dir = data.join("inspections").join("qi-2016-17");
+    for (k, (name, region, quality, impact)) in areas.iter().enumerate() {
+        let n = rng.range(60, 100) as usize;
+        let cases = draw_cases(&mut rng, n, &[
+            ("sex", &[("Male", 0.87), ("Female", 0.13)]),
+            ("ethnicity", ETHNICITY),
+            ("age_band", &[("18–24", 0.21), ("25–34", 0.35), ("35–49", 0.32), ("50 and over", 0.12)]),
+            ("disability", &[("Yes", 0.27), ("No", 0.66), ("Not known", 0.07)]),
+            ("provider", &[("NPS", 0.4), ("CRC", 0.6)]),
+            ("sentence_type", &[("Community order", 0.45), ("Suspended sentence order", 0.2), ("Licence", 0.35)]),
+        ]);
+        let mut relevant = vec![0u32; fw.questions.len()];
+        let mut yes = vec![0u32; fw.questions.len()];
+        for (qi, q) in fw.questions.iter().enumerate() {
+            // Impact (section 1) is judged in fewer cases: too early to tell in some.
+            let impact_question = q.section.starts_with("c1_");
+            let alpha = if impact_question { 0.75 } else { 0.93 };
+            let r = ((n as f64 * alpha * rng.uniform(0.85, 1.0)).round() as u32).min(n as u32);
+            let level = if impact_question { *impact } else { *quality };
+            let p = (level + rng.uniform(-9.0, 9.0)).clamp(5.0, 98.0);
+            relevant[qi] = r;
+            yes[qi] = (p * f64::from(r) / 100.0).round() as u32;
+        }
+        let area = write::Area {
+            name: name.to_string(),
+            kind: "Probation area (NPS and CRC)".into(),
+            region: region.to_string(),
+            provider: "NPS and CRC".into(),
+            period: "2016-17".into(),
+            publication: format!("2017-{:02}-{:02}", 2 + k, 7 + k),
+            status: "published",
+        };
+        let mut narr = narrative::headline(fw, &area, &mut rng);
+        narr.summary = narr.summary.replace("supervised by NPS and CRC", &format!("supervised by the National Probation Service and the Community Rehabilitation Company in {name}"));
+        narr.context[0] = format!("{name} is in the {region} region; the NPS and the CRC both supervise cases there.");
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &mut rng, &narr)?;
+    }
+    write::aggregate(data, "qi-2016-17", "Quality & Impact inspections of adult probation services, 2016–17", "The effectiveness of probation work by the NPS and CRCs together, area by area", "qi-2016", "2016-17", "2017-09-14",
+        "This report brings together the findings of six Quality & Impact inspections of adult probation services in 2016–17. In each area we inspected the work of the National Probation Service and of the Community Rehabilitation Company together, judging the quality of the work and the positive impact achieved: quality and impact together make effectiveness. The areas and their figures are illustrative sample data.")?;
     Ok(())
 }
