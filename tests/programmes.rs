@@ -174,3 +174,57 @@ fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_coun
     let text = squash(&pdf_text(&out.path().join("aggregate/qi-2016-17.pdf")));
     assert!(text.contains("Impact: positive impact is achieved"), "the aggregate report names the impact figure");
 }
+
+#[test]
+fn iaow_2013_outcome_scores_and_the_two_aggregates_match_a_hand_count() {
+    let out = tempfile::tempdir().unwrap();
+    build_framework(out.path(), "iaow-2013");
+    // "Protecting the public" pools these questions (assessment, delivery and outcomes).
+    const PROTECTING: [&str; 11] = ["a1_06", "a1_07", "a1_08", "a1_11", "i2_05", "i2_06", "i2_07", "i2_09", "i2_13", "o3_04", "o3_06"];
+    let dir = root().join("data/inspections/iaow-2013-14");
+    let first_six = std::fs::read_to_string(root().join("data/aggregates/iaow-2013-14-first-six.yaml")).unwrap();
+    let (mut six, mut twelve) = ((0u32, 0u32), (0u32, 0u32));
+    let mut percents = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let folder = entry.unwrap().path();
+        let slug = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let cases = read_csv(&folder.join("cases.csv"));
+        assert!((50..=90).contains(&cases.len()), "{slug}: IAOW samples were of 50 to 90 cases");
+        let (mut y, mut n) = (0u32, 0u32);
+        for q in PROTECTING {
+            let (qy, qn) = count(&cases, q);
+            y += qy;
+            n += qn;
+        }
+        // Work to protect children is judged only where there were concerns about children.
+        for c in &cases {
+            if c["child_concerns"] == "No" {
+                assert_eq!(c["o3_06"], "N/A", "{slug} {}", c["case_id"]);
+            }
+        }
+        let figures = read_csv(&out.path().join(format!("iaow-2013/2013-14/{slug}.figures.csv")));
+        let row = figures.iter().find(|r| r["kind"] == "score" && r["id"] == "protecting_public" && r["breakdown"].is_empty()).unwrap();
+        assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (y, n), "{slug}");
+        let percent = (200 * y + y + n) / (2 * (y + n));
+        assert_eq!(row["percent"], percent.to_string(), "{slug}");
+        twelve = (twelve.0 + y, twelve.1 + n);
+        if first_six.contains(&format!("- {slug}\n")) {
+            six = (six.0 + y, six.1 + n);
+            percents.push(percent);
+        }
+    }
+    assert_eq!(percents.len(), 6, "the first-six aggregate lists six trusts");
+    // Each aggregate pools the answers of its own trusts only; its lowest and highest are
+    // those of its trusts.
+    for (id, (y, n)) in [("iaow-2013-14-first-six", six), ("iaow-2013-14", twelve)] {
+        let aggregate = read_csv(&out.path().join(format!("aggregate/{id}.figures.csv")));
+        let row = aggregate.iter().find(|r| r["group"] == "All areas" && r["kind"] == "score" && r["id"] == "protecting_public" && r["breakdown"].is_empty()).unwrap();
+        assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (y, n), "{id}");
+    }
+    assert_ne!(six, twelve);
+    let text = squash(&pdf_text(&out.path().join("aggregate/iaow-2013-14-first-six.pdf")));
+    let (lo, hi) = (percents.iter().min().unwrap(), percents.iter().max().unwrap());
+    assert!(text.contains(&format!("Protecting the public {lo}% (")), "lowest of the six: {lo}%");
+    assert!(text.contains(&format!("Work to protect the public was done well enough {}% of the time, ranging from {lo}%", (200 * six.0 + six.0 + six.1) / (2 * (six.0 + six.1)))), "summary sentence of the six");
+    assert!(text.contains(&format!("to {hi}% in")), "highest of the six: {hi}%");
+}

@@ -74,8 +74,9 @@ fn run(published: &Path, data: &Path) -> Result<(), String> {
     let adult = load("adult-2018")?;
     let youth = load("youth-2018")?;
     let qi = load("qi-2016")?;
+    let iaow = load("iaow-2013")?;
     let inspections = data.join("inspections");
-    for dir in ["omi2-2011-12", "cci-2011-12", "adult-2018-19", "youth-2018-19", "qi-2016-17"] {
+    for dir in ["omi2-2011-12", "cci-2011-12", "adult-2018-19", "youth-2018-19", "qi-2016-17", "iaow-2013-14"] {
         let _ = std::fs::remove_dir_all(inspections.join(dir));
     }
     omi2_sample(&omi2, published, data)?;
@@ -83,6 +84,7 @@ fn run(published: &Path, data: &Path) -> Result<(), String> {
     adult_sample(&adult, data)?;
     youth_sample(&youth, data)?;
     qi_sample(&qi, data)?;
+    iaow_sample(&iaow, data)?;
     Ok(())
 }
 
@@ -518,5 +520,99 @@ fn qi_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     }
     write::aggregate(data, "qi-2016-17", "Quality & Impact inspections of adult probation services, 2016–17", "The effectiveness of probation work by the NPS and CRCs together, area by area", "qi-2016", "2016-17", "2017-09-14",
         "This report brings together the findings of six Quality & Impact inspections of adult probation services in 2016–17. In each area we inspected the work of the National Probation Service and of the Community Rehabilitation Company together, judging the quality of the work and the positive impact achieved: quality and impact together make effectiveness. The areas and their figures are illustrative sample data.")?;
+    Ok(())
+}
+
+/// Inspection of Adult Offending Work, 2013–14: twelve illustrative Probation Trusts. The first
+/// six (April to September 2013) looked at work with violent offenders; the second six
+/// (October 2013 to March 2014) at a range of cases, with an enhanced focus on protecting
+/// children. Each trust has a level of quality; questions vary around it, work for victims a
+/// little below.
+fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
+    // (trust, region, level %)
+    let trusts: [(&str, &str, f64); 12] = [
+        ("Avonmere", "South West", 74.0),
+        ("Brackley and Fenwick", "East of England", 68.0),
+        ("Calderside", "Yorkshire and the Humber", 79.0),
+        ("Dunmore", "North East", 63.0),
+        ("Elmsworth", "South East", 71.0),
+        ("Farrowdale", "North West", 66.0),
+        ("Glenharrow", "Wales", 77.0),
+        ("Hollinbridge", "West Midlands", 61.0),
+        ("Ivybourne", "East Midlands", 72.0),
+        ("Kestrel Vale", "South East", 69.0),
+        ("Lowmoor", "North West", 58.0),
+        ("Marshfield", "London", 65.0),
+    ];
+    const COMMUNITY: &[&str] = &["Community order"];
+    const CHILDREN: &[&str] = &["Yes"];
+    const VICTIMS: &[&str] = &["Violence against the person", "Sexual offence"];
+    let mut rng = Rng::new(SEED + 5);
+    let dir = data.join("inspections").join("iaow-2013-14");
+    let mut first_six = Vec::new();
+    for (k, (name, region, level)) in trusts.iter().enumerate() {
+        let violent_focus = k < 6;
+        let n = rng.range(50, 90) as usize;
+        let offence: Dist = if violent_focus { &[("Violence against the person", 0.88), ("Sexual offence", 0.12)] } else { &[("Violence against the person", 0.35), ("Sexual offence", 0.08), ("Other offence", 0.57)] };
+        let children: Dist = if violent_focus { &[("Yes", 0.3), ("No", 0.7)] } else { &[("Yes", 0.45), ("No", 0.55)] };
+        let cases = draw_cases(&mut rng, n, &[
+            ("sex", &[("Male", 0.88), ("Female", 0.12)]),
+            ("ethnicity", if *region == "London" { ETHNICITY_LONDON } else { ETHNICITY }),
+            ("age_band", &[("18–24", 0.26), ("25–34", 0.34), ("35–49", 0.29), ("50 and over", 0.11)]),
+            ("disability", DISABILITY),
+            ("sentence_type", &[("Community order", 0.6), ("Licence", 0.4)]),
+            ("offence_type", offence),
+            ("child_concerns", children),
+        ]);
+        let count = |col: &str, vals: &[&str]| cases.iter().filter(|c| vals.contains(&c[col].as_str())).count();
+        let mut params: HashMap<&str, QuestionParams> = HashMap::new();
+        let mut relevant = vec![0u32; fw.questions.len()];
+        let mut yes = vec![0u32; fw.questions.len()];
+        for (qi, q) in fw.questions.iter().enumerate() {
+            let (eligible, alpha, shift) = match q.id.as_str() {
+                "a1_01" | "a1_02" => (Some(("sentence_type", COMMUNITY)), 0.9, 4.0),
+                "a1_08" | "i2_07" | "o3_06" => (Some(("child_concerns", CHILDREN)), 0.95, -6.0),
+                "a1_09" | "i2_09" | "o3_05" => (Some(("offence_type", VICTIMS)), 0.85, -4.0),
+                // Statutory victim contact: only the more serious sentences.
+                "i2_08" => (Some(("offence_type", VICTIMS)), 0.45, -2.0),
+                "i2_05" | "i2_11" => (None, 0.45, 0.0),
+                id if id.starts_with("o3_") => (None, 0.8, -5.0),
+                _ => (None, 0.95, 0.0),
+            };
+            let pool = eligible.map_or(n, |(col, vals)| count(col, vals));
+            if let Some(e) = eligible {
+                params.insert(q.id.as_str(), QuestionParams { eligible: Some(e), ..QuestionParams::default() });
+            }
+            let r = ((pool as f64 * alpha * rng.uniform(0.85, 1.0)).round() as u32).min(pool as u32);
+            let p = (level + shift + rng.uniform(-10.0, 10.0)).clamp(5.0, 98.0);
+            relevant[qi] = r;
+            yes[qi] = (p * f64::from(r) / 100.0).round() as u32;
+        }
+        let (year, month) = if violent_focus { (2013, 7 + k as u8) } else { (2014, 1 + (k - 6) as u8) };
+        let area = write::Area {
+            name: format!("{name} Probation Trust"),
+            kind: "Probation Trust".into(),
+            region: region.to_string(),
+            provider: format!("{name} Probation Trust"),
+            period: "2013-14".into(),
+            publication: format!("{year}-{month:02}-{:02}", 10 + k),
+            status: "published",
+        };
+        let mut narr = narrative::headline(fw, &area, &mut rng);
+        let focus = if violent_focus {
+            "As in all of the first six inspections of this programme, the cases were those of offenders who had committed violent offences."
+        } else {
+            "The cases covered a range of offences; as in all inspections from October 2013, we gave particular attention to the work to protect children."
+        };
+        narr.context.push(focus.to_string());
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &params, &mut rng, &narr)?;
+        if violent_focus {
+            first_six.push(write::slug(&area.name));
+        }
+    }
+    write::aggregate_of(data, "iaow-2013-14-first-six", "Inspection of Adult Offending Work: the first six inspections", "Work with violent offenders in six Probation Trusts, April to September 2013", "iaow-2013", "2013-14", Some(&first_six), "2014-02-12",
+        "This report brings together the findings of the first six inspections of adult offending work, carried out between April and September 2013, each of which examined work with offenders who had committed violent offences. We use the data from the case inspections to highlight good practice and to identify areas for improvement. The trusts and their figures are illustrative sample data.")?;
+    write::aggregate(data, "iaow-2013-14", "Inspection of Adult Offending Work: the twelve inspections of 2013–14", "Work with offenders in twelve Probation Trusts, and the protection of children", "iaow-2013", "2013-14", "2014-07-16",
+        "This report brings together the findings of all twelve inspections of adult offending work carried out in 2013–14, before the programme paused for the transition to the National Probation Service and the Community Rehabilitation Companies. The first six looked at work with violent offenders; the second six at a range of cases, with an enhanced focus on the protection of children. The trusts and their figures are illustrative sample data.")?;
     Ok(())
 }

@@ -136,6 +136,13 @@ pub fn inspection(fw: &FrameworkSpec, dir: &Path, area: &Area, cases: &[HashMap<
 
 #[allow(clippy::too_many_arguments)]
 pub fn aggregate(data: &Path, id: &str, title: &str, subtitle: &str, framework: &str, period: &str, date: &str, summary: &str) -> Result<(), String> {
+    aggregate_of(data, id, title, subtitle, framework, period, None, date, summary)
+}
+
+/// An aggregate definition covering the inspections of `list` (folder names), or, without a
+/// list, every inspection of the period.
+#[allow(clippy::too_many_arguments)]
+pub fn aggregate_of(data: &Path, id: &str, title: &str, subtitle: &str, framework: &str, period: &str, list: Option<&[String]>, date: &str, summary: &str) -> Result<(), String> {
     let dir = data.join("aggregates");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut doc = Mapping::new();
@@ -144,7 +151,10 @@ pub fn aggregate(data: &Path, id: &str, title: &str, subtitle: &str, framework: 
     doc.insert(v("subtitle"), v(subtitle));
     doc.insert(v("framework"), v(framework));
     let mut sel = Mapping::new();
-    sel.insert(v("period"), v(period));
+    match list {
+        Some(ids) => sel.insert(v("list"), Value::Sequence(ids.iter().map(|i| v(i.clone())).collect())),
+        None => sel.insert(v("period"), v(period)),
+    };
     doc.insert(v("inspections"), Value::Mapping(sel));
     doc.insert(v("period"), v(period));
     doc.insert(v("publication_date"), v(date));
