@@ -84,11 +84,78 @@ pub struct InspectionSpec {
     /// Ratings of standards judged by inspectors, by standard id.
     #[serde(default)]
     pub judged_ratings: BTreeMap<String, String>,
+    /// Questionnaires summarised in the report (victims' or sentencers' views): counts of
+    /// answers given, not case assessments.
+    #[serde(default)]
+    pub questionnaires: Vec<Questionnaire>,
     /// Identifier: the folder name, unless given (set by the loader).
     #[serde(default)]
     pub id: String,
     #[serde(skip)]
     pub source: PathBuf,
+}
+
+/// A questionnaire's results: every question answered on the same scale.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Questionnaire {
+    /// Heading in the report, such as `Victims' views`.
+    pub title: String,
+    /// Who answered, plural: `victims`, `sentencers`.
+    pub respondents: String,
+    /// How the views were gathered, or what they say, in the inspectors' words.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// The answers offered, most positive first (`Yes, definitely`, `Yes, reasonably`,
+    /// `Not really`).
+    pub answers: Vec<String>,
+    /// How many of the first answers count as positive in the summary (default: the first
+    /// half, rounded up: two of three).
+    #[serde(default)]
+    pub positive: Option<usize>,
+    pub questions: Vec<QuestionnaireQuestion>,
+}
+
+impl Questionnaire {
+    pub fn positive_answers(&self) -> usize {
+        self.positive.unwrap_or(self.answers.len().div_ceil(2))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionnaireQuestion {
+    pub text: String,
+    /// How many gave each answer, in the order of `answers`.
+    pub counts: Vec<u32>,
+}
+
+/// The questionnaires' shape: answers to choose from, and a count for each of them.
+fn check_questionnaires(spec: &InspectionSpec, path: &Path) -> Result<(), Problem> {
+    for (k, q) in spec.questionnaires.iter().enumerate() {
+        let at = |key: String| error::Location::file(path).key(key);
+        if q.answers.len() < 2 {
+            return Err(Problem::data(at(format!("questionnaires[{k}].answers")), format!("`{}` offers {} answer(s)", q.title, q.answers.len()))
+                .with_hint("list the answers offered, most positive first, such as [\"Yes, definitely\", \"Yes, reasonably\", \"Not really\"]"));
+        }
+        if q.positive.is_some_and(|p| p == 0 || p >= q.answers.len()) {
+            return Err(Problem::data(at(format!("questionnaires[{k}].positive")), format!("`positive` must count some but not all of the {} answers of `{}`", q.answers.len(), q.title))
+                .with_hint(format!("a number from 1 to {}, or leave it out", q.answers.len() - 1)));
+        }
+        if q.questions.is_empty() {
+            return Err(Problem::data(at(format!("questionnaires[{k}].questions")), format!("`{}` has no question", q.title)).with_hint("add `questions: [{text, counts}]` or remove the questionnaire"));
+        }
+        for (j, question) in q.questions.iter().enumerate() {
+            if question.counts.len() != q.answers.len() {
+                return Err(Problem::data(
+                    at(format!("questionnaires[{k}].questions[{j}].counts")),
+                    format!("{} count(s) for the {} answers of `{}`", question.counts.len(), q.answers.len(), q.title),
+                )
+                .with_hint(format!("give one count per answer, in the order {}", q.answers.join(" / "))));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl InspectionSpec {
@@ -108,6 +175,7 @@ pub fn load_inspection(path: &Path) -> Result<InspectionSpec, Problem> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| spec.area.clone());
     }
+    check_questionnaires(&spec, path)?;
     Ok(spec)
 }
 

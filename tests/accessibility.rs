@@ -19,6 +19,11 @@ fn every_chart_has_alt_text_with_its_figures() {
         "id: all\ntitle: All areas\nsubtitle: Test\nframework: mini\ninspections: {period: 2020-21}\nperiod: 2020-21\npublication_date: 2020-10-01\nstatus: published\nsummary: Summary.\n",
     )
     .unwrap();
+    // A questionnaire in area a: its chart too must carry alt text, and the aggregate pools it.
+    let a = dir.path().join("data/inspections/a/inspection.yaml");
+    let mut yaml = std::fs::read_to_string(&a).unwrap();
+    yaml.push_str("questionnaires:\n  - title: Victims' views\n    respondents: victims\n    answers: [\"Yes, definitely\", \"Yes, reasonably\", \"Not really\"]\n    questions:\n      - {text: Were you kept informed?, counts: [4, 2, 1]}\n");
+    std::fs::write(&a, yaml).unwrap();
     let dump = dir.path().join("typst");
     let mut s = Settings::for_root(dir.path());
     s.templates = root().join("report-templates");
@@ -29,10 +34,23 @@ fn every_chart_has_alt_text_with_its_figures() {
     assert!(summary.problems.is_empty(), "{}", summary.problems);
     assert_eq!(summary.built.len(), 3);
 
+    // Every chart anywhere in the report model: an object with a `path` to an SVG.
+    fn find_charts<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
+        match v {
+            serde_json::Value::Object(m) if m.get("path").and_then(|p| p.as_str()).is_some_and(|p| p.ends_with(".svg")) => out.push(v),
+            serde_json::Value::Object(m) => m.values().for_each(|x| find_charts(x, out)),
+            serde_json::Value::Array(xs) => xs.iter().for_each(|x| find_charts(x, out)),
+            _ => {}
+        }
+    }
     let mut charts = 0;
+    let mut questionnaires = 0;
     for report in ["mini/2020-21/a", "mini/2020-21/b", "aggregate/all"] {
         let data: serde_json::Value = serde_json::from_slice(&std::fs::read(dump.join(report).join("files/data.json")).unwrap()).unwrap();
-        for c in data["charts"].as_array().expect("charts") {
+        let mut found = Vec::new();
+        find_charts(&data, &mut found);
+        questionnaires += found.iter().filter(|c| c["path"].as_str().unwrap().contains("questionnaire")).count();
+        for c in found {
             let (alt, caption) = (c["alt"].as_str().unwrap_or(""), c["caption"].as_str().unwrap_or(""));
             assert!(alt.len() > 40, "{report}: chart {} has no real alt text: `{alt}`", c["path"]);
             assert_ne!(alt, caption, "{report}: alt text repeats the caption");
@@ -44,6 +62,7 @@ fn every_chart_has_alt_text_with_its_figures() {
         }
     }
     assert!(charts >= 4, "only {charts} charts");
+    assert_eq!(questionnaires, 2, "the questionnaire chart of area a and of the aggregate");
 }
 
 #[test]

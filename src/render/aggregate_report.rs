@@ -62,6 +62,8 @@ pub struct AggregateReport {
     pub sample: Vec<SampleTable>,
     pub diversity: Vec<BreakdownTable>,
     pub charts: Vec<ChartRef>,
+    /// The areas' questionnaires pooled.
+    pub questionnaires: Vec<super::questionnaire::QuestionnaireView>,
     pub methodology: Vec<String>,
     pub glossary: Vec<crate::framework::GlossaryEntry>,
 }
@@ -288,6 +290,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         sample: sample_tables(fw, &input.set.total),
         diversity: breakdown_tables(fw, &input.set.total, &columns),
         charts: Vec::new(),
+        questionnaires: Vec::new(),
         methodology: Vec::new(),
         glossary: fw.glossary.clone(),
     };
@@ -388,6 +391,11 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption: format!("Figures by {}", t.label.to_lowercase()), alt, table }));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
+    for (k, q) in super::questionnaire::pool(input.inspections.iter().copied()).iter().enumerate() {
+        let (path, svg, view) = super::questionnaire::view(q, k, text, &mut chart_time)?;
+        charts.push((path, svg, view.chart.clone()));
+        report.questionnaires.push(view);
+    }
 
     let csv = to_csv(&records(input, &names, &report));
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");

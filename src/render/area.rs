@@ -54,6 +54,8 @@ pub struct AreaReport {
     pub weakest: Option<QuestionRow>,
     pub strongest: Option<QuestionRow>,
     pub charts: Vec<ChartRef>,
+    /// Questionnaires of the inspection file (victims' and sentencers' views).
+    pub questionnaires: Vec<super::questionnaire::QuestionnaireView>,
     pub methodology: Vec<String>,
     pub glossary: Vec<GlossaryEntry>,
     /// The data-quality page, in drafts only.
@@ -240,6 +242,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         weakest,
         strongest,
         charts: Vec::new(),
+        questionnaires: Vec::new(),
         methodology: Vec::new(),
         glossary: fw.glossary.clone(),
         quality: None,
@@ -322,6 +325,11 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         charts.push(("/charts/key-questions.svg".to_string(), super::draw(&chart, &mut chart_time), ChartRef { path: "/charts/key-questions.svg".into(), caption: format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area), alt, table }));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
+    for (k, q) in insp.questionnaires.iter().enumerate() {
+        let (path, svg, view) = super::questionnaire::view(q, k, text, &mut chart_time)?;
+        charts.push((path, svg, view.chart.clone()));
+        report.questionnaires.push(view);
+    }
 
     let records = figure_records(input, own, &report);
     if report.doc.draft {

@@ -6,6 +6,7 @@ pub mod area;
 pub mod common;
 pub mod figures_csv;
 pub mod quality;
+pub mod questionnaire;
 pub mod text;
 pub mod words;
 

@@ -1,0 +1,155 @@
+//! Questionnaires (victims' and sentencers' views): counts of answers given in an inspection
+//! file, shown as a stacked bar per question with a key, its data table and alt text.
+
+use serde::Serialize;
+
+use super::common::{ChartRef, DataTable};
+use super::TextModel;
+use crate::charts::{Segment, StackedChart, StackedRow};
+use crate::colour::Rgb;
+use crate::error::Problem;
+use crate::inspection::Questionnaire;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionnaireView {
+    pub title: String,
+    pub respondents: String,
+    pub summary: Option<String>,
+    /// The fewest and the most answers any question received.
+    pub responses_min: u32,
+    pub responses_max: u32,
+    pub chart: ChartRef,
+}
+
+/// Fills of the answers, most positive first: dark to light blues.
+const FILLS: [&str; 6] = ["#1d4f91", "#2f67b0", "#5d8cc8", "#9dbbe0", "#cfdcee", "#eef3f9"];
+
+/// Black or white, whichever reads better on `fill`.
+fn text_on(fill: &str) -> &'static str {
+    let f = Rgb::parse(fill).expect("palette colours parse");
+    if f.contrast(Rgb(0, 0, 0)) >= f.contrast(Rgb(255, 255, 255)) { "#000000" } else { "#ffffff" }
+}
+
+/// Initials of each answer (`Yes, definitely` → `YD`), or numbers when initials repeat.
+fn abbreviations(answers: &[String]) -> Vec<String> {
+    let initials: Vec<String> = answers.iter().map(|a| a.split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect()).collect();
+    let unique = initials.iter().all(|i| !i.is_empty()) && initials.iter().enumerate().all(|(k, i)| !initials[..k].contains(i));
+    if unique { initials } else { (1..=answers.len()).map(|n| n.to_string()).collect() }
+}
+
+/// The view and the SVG of questionnaire number `k` of an inspection.
+pub fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::time::Duration) -> Result<(String, String, QuestionnaireView), Problem> {
+    let fills: Vec<&str> = (0..q.answers.len()).map(|i| FILLS[(i * (FILLS.len() - 1)) / (q.answers.len() - 1).max(1)]).collect();
+    let short = abbreviations(&q.answers);
+    let chart = StackedChart {
+        rows: q
+            .questions
+            .iter()
+            .map(|question| StackedRow {
+                label: question.text.clone(),
+                segments: question.counts.iter().enumerate().map(|(i, &n)| Segment { text: format!("{} {n}", short[i]), count: n, fill: fills[i].into(), text_colour: text_on(fills[i]).into() }).collect(),
+            })
+            .collect(),
+        key: q.answers.iter().enumerate().map(|(i, a)| (short[i].clone(), a.clone(), fills[i].to_string(), text_on(fills[i]).to_string())).collect(),
+    };
+    let positive = q.positive_answers();
+    let rows: Vec<serde_json::Value> = q
+        .questions
+        .iter()
+        .map(|question| {
+            let total: u32 = question.counts.iter().sum();
+            let good: u32 = question.counts[..positive].iter().sum();
+            serde_json::json!({ "text": question.text, "total": total, "positive": good })
+        })
+        .collect();
+    let ctx = serde_json::json!({ "title": q.title, "respondents": q.respondents, "positive_answers": &q.answers[..positive], "questions": rows });
+    let alt = text.line("alt-questionnaire.j2", &ctx)?;
+    let mut columns = vec!["Question".to_string()];
+    columns.extend(q.answers.iter().cloned());
+    columns.push("Answers".into());
+    let table = DataTable {
+        columns,
+        rows: q.questions.iter().map(|question| [vec![question.text.clone()], question.counts.iter().map(u32::to_string).collect(), vec![question.counts.iter().sum::<u32>().to_string()]].concat()).collect(),
+    };
+    let path = format!("/charts/questionnaire-{}.svg", k + 1);
+    let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), chart_time);
+    let totals = q.questions.iter().map(|question| question.counts.iter().sum::<u32>());
+    let (responses_min, responses_max) = (totals.clone().min().unwrap_or(0), totals.max().unwrap_or(0));
+    let view = QuestionnaireView {
+        title: q.title.clone(),
+        respondents: q.respondents.clone(),
+        summary: q.summary.clone(),
+        responses_min,
+        responses_max,
+        chart: ChartRef { path: path.clone(), caption: format!("{}: answers of {} to each question", q.title, q.respondents), alt, table },
+    };
+    Ok((path, svg, view))
+}
+
+/// The questionnaires of several inspections pooled: counts of the same question (same title,
+/// same answers, same wording) added up, in the order first met.
+pub fn pool<'a>(inspections: impl IntoIterator<Item = &'a crate::inspection::InspectionSpec>) -> Vec<Questionnaire> {
+    let mut pooled: Vec<(Questionnaire, usize)> = Vec::new();
+    for insp in inspections {
+        for q in &insp.questionnaires {
+            let at = match pooled.iter().position(|(p, _)| p.title == q.title && p.answers == q.answers && p.positive_answers() == q.positive_answers()) {
+                Some(at) => at,
+                None => {
+                    pooled.push((Questionnaire { questions: Vec::new(), summary: None, ..q.clone() }, 0));
+                    pooled.len() - 1
+                }
+            };
+            let (p, areas) = &mut pooled[at];
+            *areas += 1;
+            for question in &q.questions {
+                match p.questions.iter_mut().find(|x| x.text == question.text) {
+                    Some(x) => x.counts.iter_mut().zip(&question.counts).for_each(|(a, b)| *a += b),
+                    None => p.questions.push(question.clone()),
+                }
+            }
+        }
+    }
+    pooled
+        .into_iter()
+        .map(|(mut q, areas)| {
+            q.summary = Some(format!("The answers of {} to the questionnaires of {areas} {}, added together.", q.respondents, if areas == 1 { "area" } else { "areas" }));
+            q
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_abbreviated_by_initials_unless_they_clash() {
+        let a = |xs: &[&str]| abbreviations(&xs.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(a(&["Yes, definitely", "Yes, reasonably", "Not really"]), ["YD", "YR", "NR"]);
+        assert_eq!(a(&["Not applicable", "Not asked"]), ["1", "2"]);
+    }
+
+    #[test]
+    fn pooled_questionnaires_add_the_counts_of_the_same_question() {
+        let yaml = |counts: &str| {
+            let text = format!("framework: f\narea: A\narea_kind: k\nregion: r\nprovider: p\nperiod: 2013-14\nfieldwork: {{start: 2013-05-01, end: 2013-05-05}}\npublication_date: 2013-08-01\nstatus: published\nlead_inspector: X\ncases: c.csv\nquestionnaires:\n  - {{title: Victims, respondents: victims, answers: [Yes, No], questions: [{{text: Q1, counts: {counts}}}]}}\n");
+            serde_yaml_ng::from_str::<crate::inspection::InspectionSpec>(&text).unwrap()
+        };
+        let (a, b) = (yaml("[3, 1]"), yaml("[2, 4]"));
+        let pooled = pool([&a, &b]);
+        assert_eq!(pooled.len(), 1);
+        assert_eq!(pooled[0].questions[0].counts, [5, 5]);
+        assert!(pooled[0].summary.as_deref().unwrap().contains("2 areas"));
+    }
+
+    #[test]
+    fn every_answer_fill_has_legible_text() {
+        for n in 2..=FILLS.len() {
+            for i in 0..n {
+                let fill = FILLS[(i * (FILLS.len() - 1)) / (n - 1)];
+                let contrast = Rgb::parse(fill).unwrap().contrast(Rgb::parse(text_on(fill)).unwrap());
+                assert!(contrast >= crate::colour::MIN_TEXT_CONTRAST, "{fill}: {contrast:.2}");
+            }
+        }
+    }
+}
