@@ -14,6 +14,8 @@ fn build_framework(out: &Path, framework: &str) {
     let mut s = Settings::for_root(&root());
     s.output = out.to_path_buf();
     s.filter = Filter { framework: Some(framework.into()), ..Filter::default() };
+    // The Typst inputs (the report models) under out/typst, for tests that read the model.
+    s.dump_typst = Some(out.join("typst"));
     let summary = project::run(&s, &|_| {});
     assert!(summary.problems.is_empty(), "{}", summary.problems);
     assert!(!summary.built.is_empty());
@@ -227,4 +229,20 @@ fn iaow_2013_outcome_scores_and_the_two_aggregates_match_a_hand_count() {
     assert!(text.contains(&format!("Protecting the public {lo}% (")), "lowest of the six: {lo}%");
     assert!(text.contains(&format!("Work to protect the public was done well enough {}% of the time, ranging from {lo}%", (200 * six.0 + six.0 + six.1) / (2 * (six.0 + six.1)))), "summary sentence of the six");
     assert!(text.contains(&format!("to {hi}% in")), "highest of the six: {hi}%");
+
+    // Victims' answers to the first question, added up over the six trusts by hand.
+    let mut victims = [0u64; 3];
+    for slug in first_six.lines().filter_map(|l| l.trim_start().strip_prefix("- ")) {
+        let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(dir.join(slug).join("inspection.yaml")).unwrap()).unwrap();
+        let q = &spec["questionnaires"][0];
+        assert_eq!(q["title"].as_str(), Some("Victims' views"), "{slug}");
+        for (k, n) in q["questions"][0]["counts"].as_sequence().unwrap().iter().enumerate() {
+            victims[k] += n.as_u64().unwrap();
+        }
+    }
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("typst/aggregate/iaow-2013-14-first-six/files/data.json")).unwrap()).unwrap();
+    let pooled = &model["questionnaires"][0]["chart"]["table"]["rows"][0];
+    let shown: Vec<u64> = (1..=3).map(|k| pooled[k].as_str().unwrap().parse().unwrap()).collect();
+    assert_eq!(shown, victims, "pooled victims' answers to `{}`", pooled[0]);
+    assert!(text.contains("Victims' views") && text.contains("Sentencers' views"));
 }

@@ -605,6 +605,46 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             "The cases covered a range of offences; as in all inspections from October 2013, we gave particular attention to the work to protect children."
         };
         narr.context.push(focus.to_string());
+        // Victims' questionnaires and sentencers' views, a little better where the work is.
+        let answers: Vec<String> = ["Yes, definitely", "Yes, reasonably", "Not really"].iter().map(|s| s.to_string()).collect();
+        let answered = |rng: &mut Rng, n: u32| {
+            let good = (level / 100.0 + rng.uniform(-0.1, 0.1)).clamp(0.3, 0.95);
+            let mut counts = vec![0u32; 3];
+            for _ in 0..n {
+                let u = rng.uniform(0.0, 1.0);
+                counts[if u < good * 0.6 { 0 } else if u < good { 1 } else { 2 }] += 1;
+            }
+            counts
+        };
+        let victims = rng.range(8, 20);
+        let victim_questions = [
+            "Did the victim liaison officer explain the victim contact scheme clearly?",
+            "Were you kept informed about the offender's sentence and any changes to it?",
+            "Were your views taken into account when licence conditions were set?",
+            "Overall, were you satisfied with the service you received?",
+        ];
+        let sentencers = rng.range(5, 12);
+        let sentencer_questions = [
+            "Pre-sentence reports helped the court to decide the sentence.",
+            "Reports were ready when the court needed them.",
+            "The court was told promptly when an offender did not comply.",
+        ];
+        narr.questionnaires = vec![
+            (
+                "Victims' views".into(),
+                "victims".into(),
+                format!("Victim liaison officers sent our questionnaire to victims in contact with {}; {victims} returned it.", area.provider),
+                answers.clone(),
+                victim_questions.iter().map(|q| (q.to_string(), answered(&mut rng, victims))).collect(),
+            ),
+            (
+                "Sentencers' views".into(),
+                "sentencers".into(),
+                format!("We met {sentencers} magistrates and judges who sit in the courts the trust serves, and asked each the same questions."),
+                answers,
+                sentencer_questions.iter().map(|q| (q.to_string(), answered(&mut rng, sentencers))).collect(),
+            ),
+        ];
         write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &params, &mut rng, &narr)?;
         if violent_focus {
             first_six.push(write::slug(&area.name));

@@ -15,7 +15,12 @@ pub struct Narr {
     /// (standard id, strengths, areas for improvement)
     pub standards: Vec<(String, Vec<String>, Vec<String>)>,
     pub judged: Vec<(String, String)>,
+    /// Questionnaires as written to the inspection file: (title, respondents, summary,
+    /// answers, [(question, counts)]).
+    pub questionnaires: Vec<Questionnaire>,
 }
+
+pub type Questionnaire = (String, String, String, Vec<String>, Vec<(String, Vec<u32>)>);
 
 fn pick(rng: &mut Rng, from: &[&str], n: usize) -> Vec<String> {
     let mut idx: Vec<usize> = (0..from.len()).collect();

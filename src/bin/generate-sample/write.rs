@@ -123,6 +123,31 @@ pub fn inspection(fw: &FrameworkSpec, dir: &Path, area: &Area, cases: &[HashMap<
         narrative.insert(v("standards"), Value::Mapping(st));
     }
     doc.insert(v("narrative"), Value::Mapping(narrative));
+    if !narr.questionnaires.is_empty() {
+        let qs = narr
+            .questionnaires
+            .iter()
+            .map(|(title, respondents, summary, answers, questions)| {
+                let mut m = Mapping::new();
+                m.insert(v("title"), v(title.clone()));
+                m.insert(v("respondents"), v(respondents.clone()));
+                m.insert(v("summary"), v(summary.clone()));
+                m.insert(v("answers"), list(answers));
+                let qs = questions
+                    .iter()
+                    .map(|(text, counts)| {
+                        let mut q = Mapping::new();
+                        q.insert(v("text"), v(text.clone()));
+                        q.insert(v("counts"), Value::Sequence(counts.iter().map(|&n| Value::Number(n.into())).collect()));
+                        Value::Mapping(q)
+                    })
+                    .collect();
+                m.insert(v("questions"), Value::Sequence(qs));
+                Value::Mapping(m)
+            })
+            .collect();
+        doc.insert(v("questionnaires"), Value::Sequence(qs));
+    }
     if !narr.judged.is_empty() {
         let mut j = Mapping::new();
         for (id, r) in &narr.judged {
