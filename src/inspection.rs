@@ -218,6 +218,17 @@ pub struct AggregateSpec {
     pub isbn: Option<String>,
     #[serde(default)]
     pub summary: String,
+    /// Recommendations of the report (a thematic's, to national bodies), printed as written.
+    #[serde(default)]
+    pub recommendations: Vec<String>,
+    /// Compare the areas question by question (a thematic inspection's findings), not only
+    /// on the headline figures.
+    #[serde(default)]
+    pub compare_questions: bool,
+    /// The header of every page after the cover (default `<framework> <period>: aggregate
+    /// report`).
+    #[serde(default)]
+    pub running_header: Option<String>,
     #[serde(skip)]
     pub source: PathBuf,
 }

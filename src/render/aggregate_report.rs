@@ -62,6 +62,9 @@ pub struct AggregateReport {
     pub sample: Vec<SampleTable>,
     pub diversity: Vec<BreakdownTable>,
     pub charts: Vec<ChartRef>,
+    pub recommendations: Vec<String>,
+    /// Every question, area by area (when the definition asks to compare questions).
+    pub question_sections: Vec<QuestionComparison>,
     /// The areas' questionnaires pooled.
     pub questionnaires: Vec<super::questionnaire::QuestionnaireView>,
     pub methodology: Vec<String>,
@@ -131,6 +134,50 @@ fn score_bins(pcts: impl Iterator<Item = u64>) -> Vec<(String, u32)> {
         counts[(p.min(100) / 10).min(9) as usize] += 1;
     }
     (0..10).rev().map(|b| (if b == 9 { "90–100%".to_string() } else { format!("{}–{}%", b * 10, b * 10 + 9) }, counts[b])).collect()
+}
+
+/// One section's questions with every area's figure and all areas', areas in the order of the
+/// table of areas.
+#[derive(Debug, Serialize)]
+pub struct QuestionComparison {
+    pub title: String,
+    /// Column headers: the areas, then all areas.
+    pub columns: Vec<String>,
+    pub rows: Vec<QuestionComparisonRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionComparisonRow {
+    pub id: String,
+    pub text: String,
+    /// The question's label for column headers (its `short`, or its first words).
+    pub short: String,
+    /// The figure of each area, then of all areas.
+    pub cells: Vec<Shown>,
+}
+
+fn question_comparison(input: &AggregateInput<'_>, minimum: u32) -> Vec<QuestionComparison> {
+    let mut columns: Vec<String> = input.inspections.iter().map(|i| i.area.clone()).collect();
+    columns.push("All areas".into());
+    input
+        .framework
+        .sections
+        .iter()
+        .filter_map(|section| {
+            let rows: Vec<QuestionComparisonRow> = input
+                .framework
+                .questions
+                .iter()
+                .filter(|q| q.section == section.id && input.set.total.question(&q.id).tally().relevant() > 0)
+                .map(|q| {
+                    let mut cells: Vec<Shown> = input.inspections.iter().map(|i| Shown::new(input.set.areas[&i.id].question(&q.id), minimum)).collect();
+                    cells.push(Shown::new(input.set.total.question(&q.id), minimum));
+                    QuestionComparisonRow { id: q.id.clone(), text: q.text.clone(), short: q.short.clone().unwrap_or_else(|| super::area::short_question(&q.text)), cells }
+                })
+                .collect();
+            (!rows.is_empty()).then(|| QuestionComparison { title: section.title.clone(), columns: columns.clone(), rows })
+        })
+        .collect()
 }
 
 /// Builds the aggregate report.
@@ -259,7 +306,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         copyright_year: input.spec.publication_date.year,
         isbn: input.spec.isbn.clone(),
         draft: input.draft || input.spec.status == Status::Draft,
-        running_header: format!("{} {}: aggregate report", fw.short_name, input.spec.period),
+        running_header: input.spec.running_header.clone().unwrap_or_else(|| format!("{} {}: aggregate report", fw.short_name, input.spec.period)),
     };
     let mut report = AggregateReport {
         kind: "aggregate",
@@ -290,6 +337,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         sample: sample_tables(fw, &input.set.total),
         diversity: breakdown_tables(fw, &input.set.total, &columns),
         charts: Vec::new(),
+        recommendations: input.spec.recommendations.clone(),
+        question_sections: if input.spec.compare_questions { question_comparison(input, minimum) } else { Vec::new() },
         questionnaires: Vec::new(),
         methodology: Vec::new(),
         glossary: fw.glossary.clone(),

@@ -343,7 +343,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
 }
 
 /// The first words of a question, for chart labels (the full text is in the data table).
-fn short_question(text: &str) -> String {
+pub(crate) fn short_question(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.len() <= 4 {
         return text.to_string();
