@@ -85,8 +85,9 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
     assert!(summary.problems.is_empty(), "{}", summary.problems);
     assert_eq!(summary.failed, 0);
     // 11 OMI 2 trusts, 53 CCI areas, 6 adult and 6 youth services under the 2018 standards,
-    // 6 Quality & Impact areas, 12 IAOW trusts, 7 aggregate reports.
-    assert_eq!(summary.built.len(), 11 + 53 + 6 + 6 + 6 + 12 + 7);
+    // 6 Quality & Impact areas, 12 IAOW trusts, 6 areas of a thematic inspection, 8 aggregate
+    // reports.
+    assert_eq!(summary.built.len(), 11 + 53 + 6 + 6 + 6 + 12 + 6 + 8);
 
     check_framework(a.path(), "omi2-2011-12", "omi2-2011-12-headline-scores.csv", ["risk_of_harm", "likelihood_of_reoffending", "compliance_and_enforcement"], [77, 76, 79], &[("assessment", 79), ("interventions", 78), ("outcomes", 70)], false);
     check_framework(a.path(), "cci-2011-12", "cci-2011-12-headline-scores.csv", ["safeguarding", "risk_of_harm", "likelihood_of_reoffending"], [68, 62, 72], &[], true);
@@ -134,5 +135,5 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
         assert!(first == second, "{} differs between two builds", rel.display());
         compared += 1;
     }
-    assert_eq!(compared, 101);
+    assert_eq!(compared, 108);
 }

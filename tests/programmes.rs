@@ -246,3 +246,41 @@ fn iaow_2013_outcome_scores_and_the_two_aggregates_match_a_hand_count() {
     assert_eq!(shown, victims, "pooled victims' answers to `{}`", pooled[0]);
     assert!(text.contains("Victims' views") && text.contains("Sentencers' views"));
 }
+
+#[test]
+fn thematic_report_compares_the_areas_question_by_question_as_counted_by_hand() {
+    let out = tempfile::tempdir().unwrap();
+    build_framework(out.path(), "thematic-domestic-abuse");
+    let dir = root().join("data/inspections/thematic-domestic-abuse-2018-19");
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("typst/aggregate/thematic-domestic-abuse-2018-19/files/data.json")).unwrap()).unwrap();
+    let sections = model["question_sections"].as_array().expect("the thematic compares questions");
+    assert_eq!(sections.len(), 3);
+    let columns: Vec<&str> = sections[0]["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(columns.len(), 7, "six areas and all areas");
+    // Children's services checked (d1_03): relevant only where children were in the household.
+    let row = sections[0]["rows"].as_array().unwrap().iter().find(|r| r["id"] == "d1_03").unwrap();
+    let (mut all_yes, mut all_no) = (0u32, 0u32);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let folder = entry.unwrap().path();
+        let spec = std::fs::read_to_string(folder.join("inspection.yaml")).unwrap();
+        let area = spec.lines().find_map(|l| l.strip_prefix("area: ")).unwrap().trim_matches('\'');
+        let cases = read_csv(&folder.join("cases.csv"));
+        for c in cases.iter().filter(|c| c["children"] == "No") {
+            assert_eq!(c["d1_03"], "N/A");
+        }
+        let (y, n) = count(&cases, "d1_03");
+        all_yes += y;
+        all_no += n;
+        let k = columns.iter().position(|c| *c == area).unwrap_or_else(|| panic!("{area} has a column"));
+        let cell = &row["cells"][k];
+        assert_eq!((cell["yes"].as_u64().unwrap(), cell["relevant"].as_u64().unwrap()), (u64::from(y), u64::from(y + n)), "{area}");
+        let expected = if y + n >= 10 { format!("{}%", (200 * y + y + n) / (2 * (y + n))) } else { format!("{y} of {}", y + n) };
+        assert_eq!(cell["text"], expected.as_str(), "{area}");
+    }
+    let all = &row["cells"][6];
+    assert_eq!((all["yes"].as_u64().unwrap(), all["relevant"].as_u64().unwrap()), (u64::from(all_yes), u64::from(all_yes + all_no)));
+    let text = squash(&pdf_text(&out.path().join("aggregate/thematic-domestic-abuse-2018-19.pdf")));
+    for heading in ["Recommendations", "Findings question by question", "Identifying domestic abuse and assessing risk", "Children's services were checked where children lived in the household or had contact."] {
+        assert!(text.contains(heading), "the thematic report has `{heading}`");
+    }
+}

@@ -75,8 +75,9 @@ fn run(published: &Path, data: &Path) -> Result<(), String> {
     let youth = load("youth-2018")?;
     let qi = load("qi-2016")?;
     let iaow = load("iaow-2013")?;
+    let thematic = load("thematic-domestic-abuse")?;
     let inspections = data.join("inspections");
-    for dir in ["omi2-2011-12", "cci-2011-12", "adult-2018-19", "youth-2018-19", "qi-2016-17", "iaow-2013-14"] {
+    for dir in ["omi2-2011-12", "cci-2011-12", "adult-2018-19", "youth-2018-19", "qi-2016-17", "iaow-2013-14", "thematic-domestic-abuse-2018-19"] {
         let _ = std::fs::remove_dir_all(inspections.join(dir));
     }
     omi2_sample(&omi2, published, data)?;
@@ -85,6 +86,7 @@ fn run(published: &Path, data: &Path) -> Result<(), String> {
     youth_sample(&youth, data)?;
     qi_sample(&qi, data)?;
     iaow_sample(&iaow, data)?;
+    thematic_sample(&thematic, data)?;
     Ok(())
 }
 
@@ -654,5 +656,81 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         "This report brings together the findings of the first six inspections of adult offending work, carried out between April and September 2013, each of which examined work with offenders who had committed violent offences. We use the data from the case inspections to highlight good practice and to identify areas for improvement. The trusts and their figures are illustrative sample data.")?;
     write::aggregate(data, "iaow-2013-14", "Inspection of Adult Offending Work: the twelve inspections of 2013–14", "Work with offenders in twelve Probation Trusts, and the protection of children", "iaow-2013", "2013-14", "2014-07-16",
         "This report brings together the findings of all twelve inspections of adult offending work carried out in 2013–14, before the programme paused for the transition to the National Probation Service and the Community Rehabilitation Companies. The first six looked at work with violent offenders; the second six at a range of cases, with an enhanced focus on the protection of children. The trusts and their figures are illustrative sample data.")?;
+    Ok(())
+}
+
+/// A thematic inspection of domestic abuse work, 2018–19: six illustrative probation areas
+/// (NPS and CRC cases in each), 25–40 cases each, every case one of domestic abuse. Questions
+/// about children apply where children were in the household or in contact.
+fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
+    // (area, region, level %)
+    let areas: [(&str, &str, f64); 6] = [
+        ("Ashdown", "South East", 62.0),
+        ("Bramfield", "East of England", 55.0),
+        ("Carrow Vale", "North West", 71.0),
+        ("Deepings", "East Midlands", 48.0),
+        ("Eskmouth", "North East", 66.0),
+        ("Fernhill", "Wales", 58.0),
+    ];
+    const CHILDREN: &[&str] = &["Yes"];
+    let mut rng = Rng::new(SEED + 6);
+    let dir = data.join("inspections").join("thematic-domestic-abuse-2018-19");
+    for (k, (name, region, level)) in areas.iter().enumerate() {
+        let n = rng.range(25, 40) as usize;
+        let cases = draw_cases(&mut rng, n, &[
+            ("sex", &[("Male", 0.94), ("Female", 0.06)]),
+            ("ethnicity", ETHNICITY),
+            ("age_band", &[("18–24", 0.18), ("25–34", 0.40), ("35–49", 0.32), ("50 and over", 0.10)]),
+            ("disability", DISABILITY),
+            ("provider", &[("NPS", 0.35), ("CRC", 0.65)]),
+            ("sentence_type", &[("Community order", 0.5), ("Suspended sentence order", 0.3), ("Licence", 0.2)]),
+            ("children", &[("Yes", 0.55), ("No", 0.45)]),
+        ]);
+        let with_children = cases.iter().filter(|c| c["children"] == "Yes").count();
+        let mut params: HashMap<&str, QuestionParams> = HashMap::new();
+        let mut relevant = vec![0u32; fw.questions.len()];
+        let mut yes = vec![0u32; fw.questions.len()];
+        for (qi, q) in fw.questions.iter().enumerate() {
+            let children_only = matches!(q.id.as_str(), "d1_03" | "d1_05");
+            let (pool, alpha, shift) = match q.id.as_str() {
+                _ if children_only => (with_children, 1.0, -8.0),
+                "d1_01" => (n, 1.0, 18.0),
+                "d2_03" | "d2_04" => (n, 0.6, -5.0),
+                "d2_06" => (n, 0.5, -15.0),
+                "d3_01" => (n, 0.7, -6.0),
+                _ => (n, 0.95, 0.0),
+            };
+            if children_only {
+                params.insert(q.id.as_str(), QuestionParams { eligible: Some(("children", CHILDREN)), ..QuestionParams::default() });
+            }
+            let r = ((pool as f64 * alpha * rng.uniform(0.9, 1.0)).round() as u32).min(pool as u32);
+            let p = (level + shift + rng.uniform(-8.0, 8.0)).clamp(5.0, 98.0);
+            relevant[qi] = r;
+            yes[qi] = (p * f64::from(r) / 100.0).round() as u32;
+        }
+        let area = write::Area {
+            name: name.to_string(),
+            kind: "Probation area (NPS and CRC)".into(),
+            region: region.to_string(),
+            provider: "NPS and CRC".into(),
+            period: "2018-19".into(),
+            publication: format!("2019-{:02}-{:02}", 1 + k / 3, 14 + k),
+            status: "published",
+        };
+        let mut narr = narrative::headline(fw, &area, &mut rng);
+        narr.summary = format!(
+            "As part of our thematic inspection of domestic abuse work, we inspected the cases of {n} service users supervised in {name} by the National Probation Service and the Community Rehabilitation Company, all of them convicted of offences of domestic abuse.\n\nThis report gives the findings in {name}; the national report compares the six areas we visited."
+        );
+        narr.context[0] = format!("{name} is in the {region} region; the NPS and the CRC both supervise cases there.");
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &params, &mut rng, &narr)?;
+    }
+    write::thematic(data, "thematic-domestic-abuse-2018-19", "Domestic abuse: the work undertaken by probation services to keep victims and children safe", "A thematic inspection in six probation areas", "thematic-domestic-abuse", "2018-19", "2019-07-18",
+        "We inspected the work of probation services with people convicted of domestic abuse offences in six areas, reading the cases of both the National Probation Service and the Community Rehabilitation Companies. This report compares the areas on each question of the theme. The areas and their figures are illustrative sample data.",
+        &[
+            "The National Probation Service and Community Rehabilitation Companies should make sure that information about domestic abuse call-outs is requested from the police, and children's services are checked, in every case before the plan is made.",
+            "Community Rehabilitation Companies should make sure that home visits are used to check the safety of partners and children where domestic abuse is a concern.",
+            "HM Prison and Probation Service should make sure that domestic abuse programmes are available without delay to those for whom they are suitable.",
+        ],
+        "Domestic abuse thematic inspection")?;
     Ok(())
 }

@@ -164,6 +164,21 @@ pub fn aggregate(data: &Path, id: &str, title: &str, subtitle: &str, framework: 
     aggregate_of(data, id, title, subtitle, framework, period, None, date, summary)
 }
 
+/// The national report of a thematic inspection: an aggregate of every inspection of the
+/// period that compares the areas question by question, with recommendations.
+#[allow(clippy::too_many_arguments)]
+pub fn thematic(data: &Path, id: &str, title: &str, subtitle: &str, framework: &str, period: &str, date: &str, summary: &str, recommendations: &[&str], header: &str) -> Result<(), String> {
+    aggregate_of(data, id, title, subtitle, framework, period, None, date, summary)?;
+    let path = data.join("aggregates").join(format!("{id}.yaml"));
+    let mut doc: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let m = doc.as_mapping_mut().expect("a mapping");
+    m.insert(v("recommendations"), list(&recommendations.iter().map(|r| r.to_string()).collect::<Vec<_>>()));
+    m.insert(v("compare_questions"), Value::Bool(true));
+    m.insert(v("running_header"), v(header));
+    let text = format!("# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}", serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())?);
+    std::fs::write(path, text).map_err(|e| e.to_string())
+}
+
 /// An aggregate definition covering the inspections of `list` (folder names), or, without a
 /// list, every inspection of the period.
 #[allow(clippy::too_many_arguments)]
