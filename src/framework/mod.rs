@@ -62,6 +62,11 @@ pub struct FrameworkSpec {
     pub standards: Vec<StandardSpec>,
     #[serde(default)]
     pub ratings: Option<RatingRules>,
+    /// Parts of the framework judged from fieldwork, not from cases (Quality & Impact's
+    /// leadership, management and partnerships): criteria with no figure, reported with the
+    /// inspectors' findings (`narrative.standards` of an inspection, by criterion id).
+    #[serde(default)]
+    pub judged_sections: Vec<JudgedSection>,
     /// Below this number of relevant cases a figure is shown as a count, not a percentage.
     pub minimum_relevant_cases: u32,
     #[serde(default)]
@@ -69,6 +74,24 @@ pub struct FrameworkSpec {
     /// Where the file was read from (set by the loader).
     #[serde(skip)]
     pub source: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JudgedSection {
+    pub id: String,
+    pub title: String,
+    pub criteria: Vec<JudgedCriterion>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JudgedCriterion {
+    pub id: String,
+    pub title: String,
+    /// What inspectors look at, printed under the criterion's findings.
+    #[serde(default)]
+    pub lines_of_enquiry: Vec<String>,
 }
 
 impl FrameworkSpec {

@@ -40,6 +40,17 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
             }
         }
     }
+    let mut judged = HashSet::new();
+    for (i, js) in spec.judged_sections.iter().enumerate() {
+        if js.criteria.is_empty() {
+            err(format!("judged_sections[{i}].criteria"), format!("judged section `{}` has no criteria", js.id), "list its criteria as {id, title, lines_of_enquiry}");
+        }
+        for (j, c) in js.criteria.iter().enumerate() {
+            if !judged.insert(c.id.as_str()) || spec.standards.iter().any(|s| s.id == c.id) {
+                err(format!("judged_sections[{i}].criteria[{j}].id"), format!("criterion id `{}` is used twice", c.id), "inspection narratives find a criterion by its id: give each its own");
+            }
+        }
+    }
     let domains: HashSet<&str> = spec.domains.iter().map(|d| d.id.as_str()).collect();
     for (i, st) in spec.standards.iter().enumerate() {
         if !domains.contains(st.domain.as_str()) {

@@ -54,12 +54,29 @@ pub struct AreaReport {
     pub weakest: Option<QuestionRow>,
     pub strongest: Option<QuestionRow>,
     pub charts: Vec<ChartRef>,
+    /// Parts of the framework judged from fieldwork, with the inspectors' findings.
+    pub judged: Vec<JudgedSectionView>,
     /// Questionnaires of the inspection file (victims' and sentencers' views).
     pub questionnaires: Vec<super::questionnaire::QuestionnaireView>,
     pub methodology: Vec<String>,
     pub glossary: Vec<GlossaryEntry>,
     /// The data-quality page, in drafts only.
     pub quality: Option<QualityView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JudgedSectionView {
+    pub title: String,
+    pub criteria: Vec<JudgedCriterionView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JudgedCriterionView {
+    pub id: String,
+    pub title: String,
+    pub lines_of_enquiry: Vec<String>,
+    pub strengths: Vec<String>,
+    pub areas_for_improvement: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -242,6 +259,21 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         weakest,
         strongest,
         charts: Vec::new(),
+        judged: fw
+            .judged_sections
+            .iter()
+            .map(|js| JudgedSectionView {
+                title: js.title.clone(),
+                criteria: js
+                    .criteria
+                    .iter()
+                    .map(|c| {
+                        let n = insp.narrative.standards.get(&c.id).cloned().unwrap_or_default();
+                        JudgedCriterionView { id: c.id.clone(), title: c.title.clone(), lines_of_enquiry: c.lines_of_enquiry.clone(), strengths: n.strengths, areas_for_improvement: n.areas_for_improvement }
+                    })
+                    .collect(),
+            })
+            .collect(),
         questionnaires: Vec::new(),
         methodology: Vec::new(),
         glossary: fw.glossary.clone(),
