@@ -175,6 +175,13 @@ fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_coun
     assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (all_yes, all_no));
     let text = squash(&pdf_text(&out.path().join("aggregate/qi-2016-17.pdf")));
     assert!(text.contains("Impact: positive impact is achieved"), "the aggregate report names the impact figure");
+    // Section 6 is judged from fieldwork: its criteria carry the inspectors' findings, no figure.
+    let area = squash(&pdf_text(&out.path().join("qi-2016/2016-17/coastley.pdf")));
+    let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(dir.join("coastley/inspection.yaml")).unwrap()).unwrap();
+    let finding = spec["narrative"]["standards"]["6.3"]["areas_for_improvement"][0].as_str().unwrap();
+    for expected in ["6. Leadership, management and partnership arrangements contribute to effectiveness", "6.3 Partnerships contribute to effectiveness", finding, "Partners make effective contributions to assessment, planning and the delivery of interventions."] {
+        assert!(area.contains(expected), "Coastley's report lacks `{expected}`");
+    }
 }
 
 #[test]

@@ -518,6 +518,10 @@ fn qi_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         let mut narr = narrative::headline(fw, &area, &mut rng);
         narr.summary = narr.summary.replace("supervised by NPS and CRC", &format!("supervised by the National Probation Service and the Community Rehabilitation Company in {name}"));
         narr.context[0] = format!("{name} is in the {region} region; the NPS and the CRC both supervise cases there.");
+        // Section 6 (leadership, management, partnerships) is judged from fieldwork: findings
+        // per criterion, drawn from their own generator so that the cases stay as they were.
+        let mut words = Rng::new(SEED + 40 + k as u64);
+        narr.standards = qi_fieldwork_findings(*quality, &mut words);
         write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &mut rng, &narr)?;
     }
     write::aggregate(data, "qi-2016-17", "Quality & Impact inspections of adult probation services, 2016–17", "The effectiveness of probation work by the NPS and CRCs together, area by area", "qi-2016", "2016-17", "2017-09-14",
@@ -733,4 +737,31 @@ fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         ],
         "Domestic abuse thematic inspection")?;
     Ok(())
+}
+
+/// Inspectors' findings on the criteria of Quality & Impact section 6, judged from fieldwork:
+/// (criterion id, strengths, areas for improvement). Better-performing areas get more strengths.
+fn qi_fieldwork_findings(quality: f64, rng: &mut Rng) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let strengths: [(&str, &[&str]); 3] = [
+        ("6.1", &["Senior leaders of the NPS and the CRC set out clear priorities, and staff we met could describe them.", "Leaders took part in the local criminal justice board and the reducing reoffending partnership, and used them to address gaps in services."]),
+        ("6.2", &["Staff were well trained and felt supported by their managers.", "Managers used case audits to check the quality of work and to plan training."]),
+        ("6.3", &["Partnership work with the police on integrated offender management was well established.", "Accommodation and substance misuse services were easy for responsible officers to reach."]),
+    ];
+    let improvements: [(&str, &[&str]); 3] = [
+        ("6.1", &["Information about the outcomes of cases was not used well enough to improve practice.", "The NPS and the CRC did not yet share information routinely about cases that moved between them."]),
+        ("6.2", &["High workloads in some teams limited the time staff could give to each case.", "Quality assurance did not look closely enough at the management of the risk of harm."]),
+        ("6.3", &["Access to mental health services was limited, and waiting times were long.", "Arrangements with children's services to share information about child safeguarding were inconsistent."]),
+    ];
+    let good = ((quality - 50.0) / 35.0).clamp(0.0, 1.0);
+    strengths
+        .iter()
+        .zip(&improvements)
+        .map(|((id, s), (_, i))| {
+            let n_strengths = if rng.uniform(0.0, 1.0) < good { 2 } else { 1 };
+            let n_improvements = if rng.uniform(0.0, 1.0) < good { 1 } else { 2 };
+            let s: Vec<String> = s.iter().take(n_strengths).map(|x| x.to_string()).collect();
+            let i: Vec<String> = i.iter().take(n_improvements).map(|x| x.to_string()).collect();
+            (id.to_string(), s, i)
+        })
+        .collect()
 }
