@@ -60,7 +60,7 @@ fn random_exports_give_bounded_percentages_and_consistent_counts() {
         let set = aggregate(&fw, &cases).unwrap();
         let total_cases: u64 = tables.iter().map(|t| t.len() as u64).sum();
         assert_eq!(set.total.cases, total_cases, "round {round}");
-        for (set_id, total) in &set.total.figures {
+        for (set_id, total) in set.total.figures() {
             // Pooled over areas.
             let (y, n): (u64, u64) = set.areas.values().map(|g| g.figure(set_id)).fold((0, 0), |a, f| (a.0 + f.yes, a.1 + f.no));
             assert_eq!((total.yes, total.no), (y, n), "round {round} {set_id:?}: areas do not add up to the total");
@@ -73,18 +73,19 @@ fn random_exports_give_bounded_percentages_and_consistent_counts() {
             }
             // Breakdowns by sex partition the cases (scores and sections: a single question
             // is never broken down).
-            let by_sex = &set.total.breakdowns["sex"];
+            let by_sex = ["Male", "Female"].map(|v| set.total.breakdown("sex", v, set_id));
             if matches!(set_id, SetId::Question(_)) {
-                assert!(by_sex.values().all(|m| !m.contains_key(set_id)), "round {round} {set_id:?}: a question broken down");
+                assert!(by_sex.iter().all(|f| *f == Default::default()), "round {round} {set_id:?}: a question broken down");
+                assert!(set.total.breakdowns().all(|(_, _, s, _)| s != set_id));
                 continue;
             }
-            let (y, n, c) = by_sex.values().filter_map(|m| m.get(set_id)).fold((0, 0, 0), |a, f| (a.0 + f.yes, a.1 + f.no, a.2 + f.cases));
+            let (y, n, c) = by_sex.iter().fold((0, 0, 0), |a, f| (a.0 + f.yes, a.1 + f.no, a.2 + f.cases));
             assert_eq!((y, n, c), (total.yes, total.no, total.cases), "round {round} {set_id:?}: breakdown does not add up");
         }
         // A pooled score is the sum of its questions.
         let h1 = set.total.figure(&SetId::Score("h1".into()));
         let (q1, q2) = (set.total.question("q1"), set.total.question("q2"));
         assert_eq!((h1.yes, h1.no), (q1.yes + q2.yes, q1.no + q2.no));
-        assert_eq!(set.total.sample["sex"].values().sum::<u64>(), total_cases);
+        assert_eq!(set.total.sample_count("sex", "Male") + set.total.sample_count("sex", "Female"), total_cases);
     }
 }

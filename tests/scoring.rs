@@ -45,12 +45,11 @@ fn pooled_scores_breakdowns_and_minimum_by_hand() {
     assert_eq!(area_a.section("s1"), h1);
 
     // By sex: men c1 (q1 Y) and c3 (q1 N, q2 Y): 2 of 3; women c2 (Y, Y) and c4 (Y, N): 3 of 4.
-    let by_sex = &area_a.breakdowns["sex"];
-    let men = by_sex["Male"][&inspection_reports::aggregate::SetId::Score("h1".into())];
-    let women = by_sex["Female"][&inspection_reports::aggregate::SetId::Score("h1".into())];
+    let h1_id = inspection_reports::aggregate::SetId::Score("h1".into());
+    let (men, women) = (area_a.breakdown("sex", "Male", &h1_id), area_a.breakdown("sex", "Female", &h1_id));
     assert_eq!((men.yes, men.no, men.cases), (2, 1, 2));
     assert_eq!((women.yes, women.no, women.cases), (3, 1, 2));
-    assert_eq!(area_a.sample["sex"]["Male"], 2);
+    assert_eq!(area_a.sample_count("sex", "Male"), 2);
 
     // The set pools every case: h1 = (5 + 4) Yes of (7 + 4) relevant = 81.8%, shown 82%;
     // not the mean of the areas' 71.4% and 100%.

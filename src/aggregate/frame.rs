@@ -7,10 +7,11 @@
 //! are read back.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use polars::prelude::*;
 
-use super::{question_sets, AreaCases, Figure, GroupFigures, SetFigures, SetId};
+use super::{question_sets, AreaCases, Figure, GroupFigures, SetFigures, SetId, SetIndex};
 use crate::framework::{Answer, FrameworkSpec};
 
 /// Answers per chunk (a few areas): measured on 1,000 areas of 150 cases, chunks of 2^15 to 2^16
@@ -27,6 +28,7 @@ pub fn aggregate(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsRe
 /// The figures of each area, in the order given.
 pub fn aggregate_areas(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResult<Vec<GroupFigures>> {
     let codes = Codes::new(framework);
+    let index = SetIndex::new(framework);
     let mut out = Vec::with_capacity(areas.len());
     let mut start = 0;
     while start < areas.len() {
@@ -36,40 +38,41 @@ pub fn aggregate_areas(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> Po
             answers += areas[end].cases.len() * framework.questions.len();
             end += 1;
         }
-        out.extend(aggregate_chunk(framework, &codes, &areas[start..end])?);
+        out.extend(aggregate_chunk(framework, &codes, &index, &areas[start..end])?);
         start = end;
     }
     Ok(out)
 }
 
 /// Integer codes of the pooled sets (scores and sections) and their questions. A single
-/// question is not a pooled set: its figures come straight from the answers.
+/// question is not a pooled set: its figures come straight from the answers. A set's code is
+/// its position in [`SetIndex`]; a question's code is its index in the framework, and its
+/// position `pooled + code`.
 struct Codes {
-    sets: Vec<SetId>,
-    /// `(set, question)` codes; a question's code is its index in the framework.
+    pooled: usize,
+    /// `(set, question)` codes.
     membership: Vec<(u32, u32)>,
-    questions: Vec<SetId>,
 }
 
 impl Codes {
     fn new(framework: &FrameworkSpec) -> Codes {
         let index: BTreeMap<&str, u32> = framework.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i as u32)).collect();
-        let mut sets = Vec::new();
+        let mut pooled = 0;
         let mut membership = Vec::new();
-        for (id, questions) in question_sets(framework).into_iter().filter(|(id, _)| !matches!(id, SetId::Question(_))) {
+        for (_, questions) in question_sets(framework).into_iter().filter(|(id, _)| !matches!(id, SetId::Question(_))) {
             for q in &questions {
                 if let Some(&qi) = index.get(q.as_str()) {
-                    membership.push((sets.len() as u32, qi));
+                    membership.push((pooled as u32, qi));
                 }
             }
-            sets.push(id);
+            pooled += 1;
         }
-        let questions = framework.questions.iter().map(|q| SetId::Question(q.id.clone())).collect();
-        Codes { sets, membership, questions }
+        Codes { pooled, membership }
     }
 }
 
-fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<'_>]) -> PolarsResult<Vec<GroupFigures>> {
+fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, index: &Arc<SetIndex>, areas: &[AreaCases<'_>]) -> PolarsResult<Vec<GroupFigures>> {
+    debug_assert_eq!(codes.pooled, index.pooled());
     let breakdown: Vec<usize> = framework.characteristics.iter().enumerate().filter(|(_, c)| c.breakdown).map(|(i, _)| i).collect();
 
     // One row per relevant answer (Yes or No): a Not applicable answer adds nothing to any sum,
@@ -109,7 +112,7 @@ fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<
     }
     let cases = DataFrame::new_infer_height(case_columns)?;
 
-    let mut out: Vec<GroupFigures> = areas.iter().map(|a| GroupFigures { cases: a.cases.len() as u64, ..Default::default() }).collect();
+    let mut out: Vec<GroupFigures> = areas.iter().map(|a| GroupFigures::empty(index, a.cases.len() as u64)).collect();
 
     // Single questions: every relevant answer is a relevant case.
     let by_question = answers
@@ -121,7 +124,7 @@ fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<
     let (yes, relevant) = (by_question.column("yes")?.u64()?, by_question.column("relevant")?.u64()?);
     for i in 0..by_question.height() {
         let (a, q, y, r) = (area.get(i).unwrap_or(0), question.get(i).unwrap_or(0), yes.get(i).unwrap_or(0), relevant.get(i).unwrap_or(0));
-        out[a as usize].figures.insert(codes.questions[q as usize].clone(), Figure { yes: y, no: r - y, cases: r });
+        out[a as usize].set_figure(codes.pooled + q as usize, Figure { yes: y, no: r - y, cases: r });
     }
 
     // Pooled sets: one row per case and set with at least one relevant answer, its
@@ -135,18 +138,11 @@ fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<
         .collect()?
         .lazy();
     for (key, fig) in figures(per_case.clone(), &["area"])? {
-        out[key[0] as usize].figures.insert(codes.sets[key[1] as usize].clone(), fig);
+        out[key[0] as usize].set_figure(key[1] as usize, fig);
     }
     for (k, &c) in breakdown.iter().enumerate() {
-        let column = &framework.characteristics[c].column;
         for (key, fig) in figures(per_case.clone(), &["area", &format!("c{k}")])? {
-            out[key[0] as usize]
-                .breakdowns
-                .entry(column.clone())
-                .or_default()
-                .entry(framework.characteristics[c].values[key[1] as usize].clone())
-                .or_default()
-                .insert(codes.sets[key[2] as usize].clone(), fig);
+            out[key[0] as usize].set_breakdown(c, key[1] as usize, key[2] as usize, fig);
         }
     }
 
@@ -157,7 +153,7 @@ fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, areas: &[AreaCases<
             for &v in &a.cases.characteristics[ci] {
                 by_code[usize::from(v)] += 1;
             }
-            group.sample.insert(c.column.clone(), c.values.iter().cloned().zip(by_code).collect());
+            group.set_sample(ci, by_code);
         }
     }
     Ok(out)

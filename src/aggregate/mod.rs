@@ -44,20 +44,76 @@ pub enum SetId {
     Question(String),
 }
 
+/// Where each set and characteristic value of a framework sits in [`GroupFigures`]: pooled sets
+/// (scores, then sections) first, then single questions, each at a fixed position. Shared by
+/// every group of the framework, so that a group holds plain vectors of figures: at 1,000 areas
+/// under seven frameworks, maps keyed by strings per area cost a gigabyte.
+#[derive(Debug, Default)]
+pub struct SetIndex {
+    ids: Vec<SetId>,
+    pooled: usize,
+    position: std::collections::HashMap<SetId, usize>,
+    /// Every characteristic: its column and values.
+    columns: Vec<String>,
+    values: Vec<Vec<String>>,
+}
+
+impl SetIndex {
+    pub fn new(framework: &FrameworkSpec) -> std::sync::Arc<SetIndex> {
+        let sets = question_sets(framework);
+        let (mut ids, questions): (Vec<SetId>, Vec<SetId>) = sets.into_iter().map(|(id, _)| id).partition(|id| !matches!(id, SetId::Question(_)));
+        let pooled = ids.len();
+        ids.extend(questions);
+        let position = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
+        let c = &framework.characteristics;
+        std::sync::Arc::new(SetIndex {
+            ids,
+            pooled,
+            position,
+            columns: c.iter().map(|c| c.column.clone()).collect(),
+            values: c.iter().map(|c| c.values.clone()).collect(),
+        })
+    }
+    /// The position of a pooled set (score or section) among the pooled sets, or of a question.
+    pub fn position(&self, set: &SetId) -> Option<usize> {
+        self.position.get(set).copied()
+    }
+    /// Number of pooled sets (scores and sections): they come first.
+    pub fn pooled(&self) -> usize {
+        self.pooled
+    }
+    fn characteristic(&self, column: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == column)
+    }
+}
+
 /// The figures of one group of cases (an area, or all areas together).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct GroupFigures {
     pub cases: u64,
-    pub figures: BTreeMap<SetId, Figure>,
-    /// `characteristic column → value → set → figure`.
-    pub breakdowns: BTreeMap<String, BTreeMap<String, BTreeMap<SetId, Figure>>>,
-    /// `characteristic column → value → number of cases`.
-    pub sample: BTreeMap<String, BTreeMap<String, u64>>,
+    index: std::sync::Arc<SetIndex>,
+    /// By set position.
+    figures: Vec<Figure>,
+    /// `[characteristic][value][pooled set]`; an empty vector where no case has the value, or
+    /// the characteristic is not broken down.
+    breakdowns: Vec<Vec<Vec<Figure>>>,
+    /// `[characteristic][value]`: number of cases.
+    sample: Vec<Vec<u64>>,
 }
 
 impl GroupFigures {
+    /// A group of `cases` cases with every figure zero.
+    pub fn empty(index: &std::sync::Arc<SetIndex>, cases: u64) -> GroupFigures {
+        GroupFigures {
+            cases,
+            index: std::sync::Arc::clone(index),
+            figures: vec![Figure::default(); index.ids.len()],
+            breakdowns: index.values.iter().map(|v| vec![Vec::new(); v.len()]).collect(),
+            sample: index.values.iter().map(|v| vec![0; v.len()]).collect(),
+        }
+    }
     pub fn figure(&self, set: &SetId) -> Figure {
-        self.figures.get(set).copied().unwrap_or_default()
+        self.index.position(set).and_then(|i| self.figures.get(i)).copied().unwrap_or_default()
     }
     pub fn score(&self, id: &str) -> Figure {
         self.figure(&SetId::Score(id.into()))
@@ -68,10 +124,52 @@ impl GroupFigures {
     pub fn section(&self, id: &str) -> Figure {
         self.figure(&SetId::Section(id.into()))
     }
+    /// Every set with its figure, pooled sets first.
+    pub fn figures(&self) -> impl Iterator<Item = (&SetId, Figure)> {
+        self.index.ids.iter().zip(self.figures.iter().copied())
+    }
+    /// The figure of `set` over the cases whose `column` is `value` (zero when none, or when
+    /// `set` is a single question: questions are not broken down).
+    pub fn breakdown(&self, column: &str, value: &str, set: &SetId) -> Figure {
+        let Some(c) = self.index.characteristic(column) else { return Figure::default() };
+        let Some(v) = self.index.values[c].iter().position(|x| x == value) else { return Figure::default() };
+        match self.index.position(set) {
+            Some(i) if i < self.index.pooled => self.breakdowns.get(c).and_then(|b| b.get(v)).and_then(|f| f.get(i)).copied().unwrap_or_default(),
+            _ => Figure::default(),
+        }
+    }
+    /// Every breakdown figure with at least one relevant case: `(column, value, set, figure)`,
+    /// in framework order.
+    pub fn breakdowns(&self) -> impl Iterator<Item = (&str, &str, &SetId, Figure)> {
+        self.breakdowns.iter().enumerate().flat_map(move |(c, by_value)| {
+            by_value.iter().enumerate().flat_map(move |(v, figs)| {
+                figs.iter().enumerate().filter(|(_, f)| f.cases > 0).map(move |(i, f)| (self.index.columns[c].as_str(), self.index.values[c][v].as_str(), &self.index.ids[i], *f))
+            })
+        })
+    }
+    /// Number of cases whose `column` is `value`.
+    pub fn sample_count(&self, column: &str, value: &str) -> u64 {
+        let Some(c) = self.index.characteristic(column) else { return 0 };
+        self.index.values[c].iter().position(|x| x == value).map_or(0, |v| self.sample[c][v])
+    }
+    pub(crate) fn set_figure(&mut self, position: usize, figure: Figure) {
+        self.figures[position] = figure;
+    }
+    pub(crate) fn set_breakdown(&mut self, characteristic: usize, value: usize, pooled: usize, figure: Figure) {
+        let n = self.index.pooled;
+        let figs = &mut self.breakdowns[characteristic][value];
+        if figs.is_empty() {
+            figs.resize(n, Figure::default());
+        }
+        figs[pooled] = figure;
+    }
+    pub(crate) fn set_sample(&mut self, characteristic: usize, counts: Vec<u64>) {
+        self.sample[characteristic] = counts;
+    }
 }
 
 /// Figures for a set of areas: each area's own, and all of them pooled.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct SetFigures {
     /// By inspection id.
     pub areas: BTreeMap<String, GroupFigures>,
@@ -87,25 +185,32 @@ impl std::ops::AddAssign<&Figure> for Figure {
 }
 
 impl GroupFigures {
-    /// Adds the figures of a disjoint group of cases (another area) to these.
+    /// Adds the figures of a disjoint group of cases (another area) of the same framework.
     pub fn add(&mut self, other: &GroupFigures) {
-        self.cases += other.cases;
-        for (set, f) in &other.figures {
-            *self.figures.entry(set.clone()).or_default() += f;
+        if self.figures.is_empty() {
+            *self = GroupFigures::empty(&other.index, 0);
         }
-        for (column, by_value) in &other.breakdowns {
-            let mine = self.breakdowns.entry(column.clone()).or_default();
-            for (value, sets) in by_value {
-                let mine = mine.entry(value.clone()).or_default();
-                for (set, f) in sets {
-                    *mine.entry(set.clone()).or_default() += f;
+        self.cases += other.cases;
+        for (mine, f) in self.figures.iter_mut().zip(&other.figures) {
+            *mine += f;
+        }
+        for (c, by_value) in other.breakdowns.iter().enumerate() {
+            for (v, figs) in by_value.iter().enumerate() {
+                if figs.is_empty() {
+                    continue;
+                }
+                let mine = &mut self.breakdowns[c][v];
+                if mine.is_empty() {
+                    mine.resize(figs.len(), Figure::default());
+                }
+                for (m, f) in mine.iter_mut().zip(figs) {
+                    *m += f;
                 }
             }
         }
-        for (column, counts) in &other.sample {
-            let mine = self.sample.entry(column.clone()).or_default();
-            for (value, n) in counts {
-                *mine.entry(value.clone()).or_default() += n;
+        for (mine, counts) in self.sample.iter_mut().zip(&other.sample) {
+            for (m, n) in mine.iter_mut().zip(counts) {
+                *m += n;
             }
         }
     }

@@ -156,12 +156,11 @@ pub fn sample_tables(framework: &FrameworkSpec, group: &GroupFigures) -> Vec<Sam
         .characteristics
         .iter()
         .map(|c| {
-            let counts = group.sample.get(&c.column);
             let rows = c
                 .values
                 .iter()
                 .map(|v| {
-                    let count = counts.and_then(|m| m.get(v)).copied().unwrap_or(0);
+                    let count = group.sample_count(&c.column, v);
                     let share = crate::framework::rules::Tally::new(count, group.cases - count).rounded_percent().map(|p| format!("{p}%")).unwrap_or_else(|| "–".into());
                     SampleRow { value: v.clone(), count, share }
                 })
@@ -194,16 +193,14 @@ pub fn breakdown_tables(framework: &FrameworkSpec, group: &GroupFigures, sets: &
         .iter()
         .filter(|c| c.breakdown)
         .map(|c| {
-            let by_value = group.breakdowns.get(&c.column);
             let rows = c
                 .values
                 .iter()
                 .map(|v| {
-                    let figs = by_value.and_then(|m| m.get(v));
                     let cells = sets
                         .iter()
                         .map(|(set, _)| {
-                            let fig = figs.and_then(|f| f.get(set)).copied().unwrap_or_default();
+                            let fig = group.breakdown(&c.column, v, set);
                             let mut shown = Shown::new(fig, minimum);
                             if shown.pct.is_some() {
                                 let whole = group.figure(set);
@@ -220,7 +217,7 @@ pub fn breakdown_tables(framework: &FrameworkSpec, group: &GroupFigures, sets: &
                             shown
                         })
                         .collect();
-                    let cases = group.sample.get(&c.column).and_then(|m| m.get(v)).copied().unwrap_or(0);
+                    let cases = group.sample_count(&c.column, v);
                     BreakdownRow { value: v.clone(), cases, cells }
                 })
                 .collect();

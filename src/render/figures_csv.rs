@@ -70,17 +70,13 @@ pub fn group_records(fw: &FrameworkSpec, group: &str, figs: &GroupFigures) -> Ve
 /// Scores and sections of one group of cases by every characteristic value.
 pub fn breakdown_records(fw: &FrameworkSpec, group: &str, figs: &GroupFigures) -> Vec<FigureRecord> {
     let mut out = Vec::new();
-    for (column, by_value) in &figs.breakdowns {
-        for (value, sets) in by_value {
-            for (set, fig) in sets {
-                let (kind, id) = match set {
-                    SetId::Score(id) => ("score", id),
-                    SetId::Section(id) => ("section", id),
-                    SetId::Question(_) => continue,
-                };
-                out.push(FigureRecord::new(group, kind, id, "", &format!("{column}={value}"), *fig, fw.minimum_relevant_cases));
-            }
-        }
+    for (column, value, set, fig) in figs.breakdowns() {
+        let (kind, id) = match set {
+            SetId::Score(id) => ("score", id),
+            SetId::Section(id) => ("section", id),
+            SetId::Question(_) => continue,
+        };
+        out.push(FigureRecord::new(group, kind, id, "", &format!("{column}={value}"), fig, fw.minimum_relevant_cases));
     }
     out
 }
