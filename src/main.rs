@@ -79,6 +79,7 @@ fn print_json(summary: &project::Summary, code: u8) {
         json!({
             "type": "summary",
             "built": summary.built.len(),
+            "pages": summary.built.iter().map(|b| b.pages).sum::<usize>(),
             "failed": summary.failed,
             "warnings": summary.warnings.len(),
             "seconds": summary.elapsed.as_secs_f64(),
