@@ -500,11 +500,8 @@ fn qi_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             // Impact (section 1) is judged in fewer cases: too early to tell in some.
             let impact_question = q.section.starts_with("c1_");
             let alpha = if impact_question { 0.75 } else { 0.93 };
-            let r = ((n as f64 * alpha * rng.uniform(0.85, 1.0)).round() as u32).min(n as u32);
             let level = if impact_question { *impact } else { *quality };
-            let p = (level + rng.uniform(-9.0, 9.0)).clamp(5.0, 98.0);
-            relevant[qi] = r;
-            yes[qi] = (p * f64::from(r) / 100.0).round() as u32;
+            (relevant[qi], yes[qi]) = around(&mut rng, n, alpha, 0.85, level, 9.0);
         }
         let area = write::Area {
             name: name.to_string(),
@@ -589,10 +586,7 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             if let Some(e) = eligible {
                 params.insert(q.id.as_str(), QuestionParams { eligible: Some(e), ..QuestionParams::default() });
             }
-            let r = ((pool as f64 * alpha * rng.uniform(0.85, 1.0)).round() as u32).min(pool as u32);
-            let p = (level + shift + rng.uniform(-10.0, 10.0)).clamp(5.0, 98.0);
-            relevant[qi] = r;
-            yes[qi] = (p * f64::from(r) / 100.0).round() as u32;
+            (relevant[qi], yes[qi]) = around(&mut rng, pool, alpha, 0.85, level + shift, 10.0);
         }
         let (year, month) = if violent_focus { (2013, 7 + k as u8) } else { (2014, 1 + (k - 6) as u8) };
         let area = write::Area {
@@ -707,10 +701,7 @@ fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             if children_only {
                 params.insert(q.id.as_str(), QuestionParams { eligible: Some(("children", CHILDREN)), ..QuestionParams::default() });
             }
-            let r = ((pool as f64 * alpha * rng.uniform(0.9, 1.0)).round() as u32).min(pool as u32);
-            let p = (level + shift + rng.uniform(-8.0, 8.0)).clamp(5.0, 98.0);
-            relevant[qi] = r;
-            yes[qi] = (p * f64::from(r) / 100.0).round() as u32;
+            (relevant[qi], yes[qi]) = around(&mut rng, pool, alpha, 0.9, level + shift, 8.0);
         }
         let area = write::Area {
             name: name.to_string(),
@@ -764,4 +755,13 @@ fn qi_fieldwork_findings(quality: f64, rng: &mut Rng) -> Vec<(String, Vec<String
             (id.to_string(), s, i)
         })
         .collect()
+}
+
+/// Relevant cases and Yes answers of one question among `pool` eligible cases: relevant in a
+/// share `alpha` of them (less a random part down to `jitter` of it), done well around `level`
+/// per cent, give or take `spread` points.
+fn around(rng: &mut Rng, pool: usize, alpha: f64, jitter: f64, level: f64, spread: f64) -> (u32, u32) {
+    let r = ((pool as f64 * alpha * rng.uniform(jitter, 1.0)).round() as u32).min(pool as u32);
+    let p = (level + rng.uniform(-spread, spread)).clamp(5.0, 98.0);
+    (r, (p * f64::from(r) / 100.0).round() as u32)
 }
