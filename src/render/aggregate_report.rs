@@ -418,20 +418,27 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         charts.push((path.clone(), svg, ChartRef { path, caption: "Number of areas with each rating, overall and by standard".into(), alt, table }));
     }
 
-    // One chart per characteristic: each group's figures, with the number of cases.
+    // One chart per characteristic: each group's figures, with the number of cases. With more
+    // than three figures (the eight sections of the youth standards), a bar group per figure
+    // and a bar per group of cases, so that a bar's label stays short (`Girl 64%`).
     for (k, t) in report.diversity.iter().enumerate() {
-        let chart = BarChart {
-            groups: t
-                .rows
+        let present: Vec<_> = t.rows.iter().filter(|r| r.cases > 0).collect();
+        let groups = if t.columns.len() <= 3 {
+            present
                 .iter()
-                .filter(|r| r.cases > 0)
                 .map(|r| BarGroup {
                     label: format!("{} ({} cases)", r.value, r.cases),
                     bars: r.cells.iter().zip(&t.columns).map(|(c, col)| Bar { label: format!("{col} {}", c.text), value: c.exact, emphasis: false, range: None }).collect(),
                 })
-                .collect(),
-            reference: None,
+                .collect()
+        } else {
+            t.columns
+                .iter()
+                .enumerate()
+                .map(|(j, col)| BarGroup { label: col.clone(), bars: present.iter().map(|r| Bar { label: format!("{} {}", r.value, r.cells[j].text), value: r.cells[j].exact, emphasis: false, range: None }).collect() })
+                .collect()
         };
+        let chart = BarChart { groups, reference: None };
         let path = format!("/charts/breakdown-{k}.svg");
         let alt = text.line("alt-breakdown.j2", t)?;
         let mut columns = vec![t.label.clone(), "Cases".to_string()];
