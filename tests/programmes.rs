@@ -128,6 +128,8 @@ fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_coun
     build_framework(out.path(), "qi-2016");
     let dir = root().join("data/inspections/qi-2016-17");
     let (mut all_yes, mut all_no) = (0u32, 0u32);
+    // Impact of the NPS's cases over all areas, and how many they are.
+    let (mut nps_yes, mut nps_no, mut nps_cases) = (0u32, 0u32, 0usize);
     let mut areas = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let folder = entry.unwrap().path();
@@ -162,6 +164,9 @@ fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_coun
             for provider in ["NPS", "CRC"] {
                 let theirs: Vec<_> = cases.iter().filter(|c| c["provider"] == provider).collect();
                 let (y, n) = pooled(&theirs, impact);
+                if impact && provider == "NPS" {
+                    (nps_yes, nps_no, nps_cases) = (nps_yes + y, nps_no + n, nps_cases + theirs.len());
+                }
                 let row = figures.iter().find(|r| r["kind"] == "score" && r["id"] == id && r["breakdown"] == format!("provider={provider}")).unwrap();
                 assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (y, n), "{slug} {id} {provider}");
             }
@@ -175,6 +180,9 @@ fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_coun
     assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (all_yes, all_no));
     let text = squash(&pdf_text(&out.path().join("aggregate/qi-2016-17.pdf")));
     assert!(text.contains("Impact: positive impact is achieved"), "the aggregate report names the impact figure");
+    // Every area has NPS and CRC cases: the providers are compared on their cases.
+    let nps = format!("NPS 6 {nps_cases} {}%", (200 * nps_yes + nps_yes + nps_no) / (2 * (nps_yes + nps_no)));
+    assert!(text.contains("Comparisons by provider") && text.contains(&nps), "provider comparison lacks `{nps}`");
     // Section 6 is judged from fieldwork: its criteria carry the inspectors' findings, no figure.
     let area = squash(&pdf_text(&out.path().join("qi-2016/2016-17/coastley.pdf")));
     let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(dir.join("coastley/inspection.yaml")).unwrap()).unwrap();

@@ -240,7 +240,24 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // Providers are compared only where several areas share one (NPS and CRC, say); where every
     // area is its own provider the table would repeat the table of areas.
     let providers = pooled_groups(&|i| i.provider.as_str());
-    let providers = if providers.len() > 1 && providers.len() < input.inspections.len() { providers } else { Vec::new() };
+    let providers = if providers.len() > 1 && providers.len() < input.inspections.len() {
+        providers
+    } else if let Some(c) = fw.characteristics.iter().find(|c| c.column == "provider" && c.breakdown) {
+        // Every area supervised by both providers (Quality & Impact's NPS and CRC cases): the
+        // comparison is between the cases of each provider, pooled over the areas.
+        c.values
+            .iter()
+            .filter(|v| input.set.total.sample_count(&c.column, v) > 0)
+            .map(|v| GroupRow {
+                group: v.clone(),
+                areas: input.set.areas.values().filter(|g| g.sample_count(&c.column, v) > 0).count(),
+                cases: input.set.total.sample_count(&c.column, v),
+                cells: columns.iter().map(|(s, _)| Shown::new(input.set.total.breakdown(&c.column, v, s), minimum)).collect(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     let ratings = fw.ratings.as_ref().map(|rules| {
         let mut standard_ids: Vec<String> = Vec::new();
