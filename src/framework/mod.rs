@@ -164,6 +164,10 @@ pub struct CharacteristicSpec {
     /// data-quality page counts the cases that have them.
     #[serde(default)]
     pub unknown: Vec<String>,
+    /// Whether aggregate reports compare the cases of each value, pooled over the areas (NPS
+    /// against CRC cases where every area has both; court against out-of-court disposals).
+    #[serde(default)]
+    pub compare: bool,
 }
 
 fn yes() -> bool {

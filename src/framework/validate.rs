@@ -34,6 +34,9 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
         }
     }
     for (i, c) in spec.characteristics.iter().enumerate() {
+        if c.compare && !c.breakdown {
+            err(format!("characteristics[{i}].compare"), format!("`{}` is compared but not broken down", c.column), "a comparison pools the breakdown figures: remove `breakdown: false` or `compare: true`");
+        }
         for u in &c.unknown {
             if !c.values.contains(u) {
                 err(format!("characteristics[{i}].unknown"), format!("`{u}` is not one of the values of `{}`", c.column), "`unknown` lists some of `values`: those that mean the characteristic was not recorded");

@@ -58,6 +58,8 @@ pub struct AggregateReport {
     pub regions: Vec<GroupRow>,
     /// Pooled figures by provider, where several areas share a provider; empty otherwise.
     pub providers: Vec<GroupRow>,
+    /// By the characteristics the framework compares (`compare: true`).
+    pub comparisons: Vec<GroupComparison>,
     pub ratings: Option<RatingsView>,
     pub sample: Vec<SampleTable>,
     pub diversity: Vec<BreakdownTable>,
@@ -86,6 +88,13 @@ pub struct CriterionRow {
     pub aggregate: Shown,
     pub lowest: Option<Extreme>,
     pub highest: Option<Extreme>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupComparison {
+    /// The characteristic's label (`Provider`, `Disposal`).
+    pub label: String,
+    pub rows: Vec<GroupRow>,
 }
 
 #[derive(Debug, Serialize)]
@@ -240,24 +249,27 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // Providers are compared only where several areas share one (NPS and CRC, say); where every
     // area is its own provider the table would repeat the table of areas.
     let providers = pooled_groups(&|i| i.provider.as_str());
-    let providers = if providers.len() > 1 && providers.len() < input.inspections.len() {
-        providers
-    } else if let Some(c) = fw.characteristics.iter().find(|c| c.column == "provider" && c.breakdown) {
-        // Every area supervised by both providers (Quality & Impact's NPS and CRC cases): the
-        // comparison is between the cases of each provider, pooled over the areas.
-        c.values
-            .iter()
-            .filter(|v| input.set.total.sample_count(&c.column, v) > 0)
-            .map(|v| GroupRow {
-                group: v.clone(),
-                areas: input.set.areas.values().filter(|g| g.sample_count(&c.column, v) > 0).count(),
-                cases: input.set.total.sample_count(&c.column, v),
-                cells: columns.iter().map(|(s, _)| Shown::new(input.set.total.breakdown(&c.column, v, s), minimum)).collect(),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let providers = if providers.len() > 1 && providers.len() < input.inspections.len() { providers } else { Vec::new() };
+    // Characteristics the framework compares: the cases of each value, pooled over the areas.
+    let comparisons = fw
+        .characteristics
+        .iter()
+        .filter(|c| c.compare)
+        .map(|c| GroupComparison {
+            label: c.label.clone(),
+            rows: c
+                .values
+                .iter()
+                .filter(|v| input.set.total.sample_count(&c.column, v) > 0)
+                .map(|v| GroupRow {
+                    group: v.clone(),
+                    areas: input.set.areas.values().filter(|g| g.sample_count(&c.column, v) > 0).count(),
+                    cases: input.set.total.sample_count(&c.column, v),
+                    cells: columns.iter().map(|(s, _)| Shown::new(input.set.total.breakdown(&c.column, v, s), minimum)).collect(),
+                })
+                .collect(),
+        })
+        .collect();
 
     let ratings = fw.ratings.as_ref().map(|rules| {
         let mut standard_ids: Vec<String> = Vec::new();
@@ -350,6 +362,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         criteria,
         regions,
         providers,
+        comparisons,
         ratings,
         sample: sample_tables(fw, &input.set.total),
         diversity: breakdown_tables(fw, &input.set.total, &columns),
