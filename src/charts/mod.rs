@@ -145,6 +145,14 @@ pub struct Segment {
     pub text_colour: String,
 }
 
+/// The abbreviations of a key, one per label: initials (`Yes, definitely` → `YD`, `Requires
+/// improvement` → `RI`), or numbers when initials repeat.
+pub fn abbreviations(labels: &[String]) -> Vec<String> {
+    let initials: Vec<String> = labels.iter().map(|a| a.split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect()).collect();
+    let unique = initials.iter().all(|i| !i.is_empty()) && initials.iter().enumerate().all(|(k, i)| !initials[..k].contains(i));
+    if unique { initials } else { (1..=labels.len()).map(|n| n.to_string()).collect() }
+}
+
 fn colour(hex: &str) -> RGBColor {
     let c = crate::colour::Rgb::parse(hex).unwrap_or(crate::colour::Rgb(0x50, 0x5a, 0x5f));
     RGBColor(c.0, c.1, c.2)
@@ -274,6 +282,14 @@ mod tests {
         for bar in [EMPHASIS, OTHER] {
             assert!(rgb(bar).contrast(white) >= 3.0, "{bar:?}: {:.2}:1", rgb(bar).contrast(white));
         }
+    }
+
+    #[test]
+    fn key_labels_are_abbreviated_by_initials_unless_they_clash() {
+        let a = |xs: &[&str]| abbreviations(&xs.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(a(&["Yes, definitely", "Yes, reasonably", "Not really"]), ["YD", "YR", "NR"]);
+        assert_eq!(a(&["Outstanding", "Good", "Requires improvement", "Inadequate"]), ["O", "G", "RI", "I"]);
+        assert_eq!(a(&["Not applicable", "Not asked"]), ["1", "2"]);
     }
 
     #[test]

@@ -192,6 +192,18 @@ pub struct QuestionSpec {
     pub short: Option<String>,
 }
 
+impl QuestionSpec {
+    /// Its label in charts and column headers: `short`, or the first four words of the text
+    /// (the full text is always in a table beside it).
+    pub fn label(&self) -> String {
+        if let Some(s) = &self.short {
+            return s.clone();
+        }
+        let words: Vec<&str> = self.text.split_whitespace().collect();
+        if words.len() <= 4 { self.text.clone() } else { format!("{}…", words[..4].join(" ")) }
+    }
+}
+
 /// What a pooled score is in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -95,13 +95,8 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
                 (None, _) => err(format!("ratings.levels[{i}].colour"), format!("`{}` is not a colour", l.colour), "write it as #rrggbb, for example #1d6b34"),
                 (_, None) => err(format!("ratings.levels[{i}].text_colour"), format!("`{}` is not a colour", l.text_colour), "write it as #rrggbb, for example #ffffff"),
                 (Some(fill), Some(text)) if text.contrast(fill) < MIN_TEXT_CONTRAST => {
-                    let best = [Rgb(0, 0, 0), Rgb(255, 255, 255)].into_iter().max_by(|a, b| a.contrast(fill).total_cmp(&b.contrast(fill))).expect("two colours");
-                    let hint = format!(
-                        "text needs a contrast of at least {MIN_TEXT_CONTRAST}:1 with its fill (WCAG 1.4.3); {} on {} gives {:.1}:1",
-                        if best == Rgb(0, 0, 0) { "#000000" } else { "#ffffff" },
-                        l.colour,
-                        best.contrast(fill)
-                    );
+                    let best = fill.best_text();
+                    let hint = format!("text needs a contrast of at least {MIN_TEXT_CONTRAST}:1 with its fill (WCAG 1.4.3); {} on {} gives {:.1}:1", best.hex(), l.colour, best.contrast(fill));
                     err(format!("ratings.levels[{i}].text_colour"), format!("rating `{}`: text {} on {} has a contrast of {:.2}:1", l.id, l.text_colour, l.colour, text.contrast(fill)), &hint);
                 }
                 _ => {}

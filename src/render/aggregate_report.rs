@@ -128,6 +128,8 @@ pub struct RatingRow {
 #[derive(Debug, Serialize)]
 pub struct DistributionRow {
     pub rating: RatingView,
+    /// The rating's abbreviation in the ratings table, the chart and their keys (`RI`).
+    pub short: String,
     pub overall: usize,
     pub standards: Vec<usize>,
 }
@@ -181,7 +183,7 @@ fn question_comparison(input: &AggregateInput<'_>, minimum: u32) -> Vec<Question
                 .map(|q| {
                     let mut cells: Vec<Shown> = input.inspections.iter().map(|i| Shown::new(input.set.areas[&i.id].question(&q.id), minimum)).collect();
                     cells.push(Shown::new(input.set.total.question(&q.id), minimum));
-                    QuestionComparisonRow { id: q.id.clone(), text: q.text.clone(), short: q.short.clone().unwrap_or_else(|| super::area::short_question(&q.text)), cells }
+                    QuestionComparisonRow { id: q.id.clone(), text: q.text.clone(), short: q.label(), cells }
                 })
                 .collect();
             (!rows.is_empty()).then(|| QuestionComparison { title: section.title.clone(), columns: columns.clone(), rows })
@@ -291,11 +293,14 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 }
             })
             .collect();
+        let shorts = crate::charts::abbreviations(&rules.levels.iter().map(|l| l.label.clone()).collect::<Vec<_>>());
         let distribution = rules
             .levels
             .iter()
-            .map(|l| DistributionRow {
+            .zip(shorts)
+            .map(|(l, short)| DistributionRow {
                 rating: l.into(),
+                short,
                 overall: rows.iter().filter(|r| r.overall.as_ref().is_some_and(|o| o.id == l.id)).count(),
                 standards: (0..standard_ids.len()).map(|k| rows.iter().filter(|r| r.standards[k].as_ref().is_some_and(|o| o.id == l.id)).count()).collect(),
             })
@@ -412,7 +417,6 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     }
     // The distribution of ratings: one stacked bar overall and per standard.
     if let Some(rv) = &report.ratings {
-        let abbreviation = |label: &str| label.split_whitespace().filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect::<String>();
         let mut rows = vec![("Overall".to_string(), rv.distribution.iter().map(|d| d.overall).collect::<Vec<_>>())];
         for (k, (id, title)) in rv.standards.iter().zip(&rv.titles).enumerate() {
             rows.push((format!("{id} {title}"), rv.distribution.iter().map(|d| d.standards[k]).collect()));
@@ -426,11 +430,11 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                         .distribution
                         .iter()
                         .zip(counts)
-                        .map(|(d, &n)| Segment { text: format!("{} {n}", abbreviation(&d.rating.label)), count: n as u32, fill: d.rating.colour.clone(), text_colour: d.rating.text_colour.clone() })
+                        .map(|(d, &n)| Segment { text: format!("{} {n}", d.short), count: n as u32, fill: d.rating.colour.clone(), text_colour: d.rating.text_colour.clone() })
                         .collect(),
                 })
                 .collect(),
-            key: rv.distribution.iter().map(|d| (abbreviation(&d.rating.label), d.rating.label.clone(), d.rating.colour.clone(), d.rating.text_colour.clone())).collect(),
+            key: rv.distribution.iter().map(|d| (d.short.clone(), d.rating.label.clone(), d.rating.colour.clone(), d.rating.text_colour.clone())).collect(),
         };
         let lowest = rv.distribution.last().map(|d| d.rating.label.clone()).unwrap_or_default();
         let most = rows.iter().skip(1).map(|(label, counts)| (label, counts.last().copied().unwrap_or(0))).filter(|(_, n)| *n > 0).max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)));
@@ -477,11 +481,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption: format!("Figures by {}", t.label.to_lowercase()), alt, table }));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
-    for (k, q) in super::questionnaire::pool(input.inspections.iter().copied()).iter().enumerate() {
-        let (path, svg, view) = super::questionnaire::view(q, k, text, &mut chart_time)?;
-        charts.push((path, svg, view.chart.clone()));
-        report.questionnaires.push(view);
-    }
+    report.questionnaires = super::questionnaire::views(&super::questionnaire::pool(input.inspections.iter().copied()), text, &mut chart_time, &mut charts)?;
 
     let csv = to_csv(&records(input, &names, &report));
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");

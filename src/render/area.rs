@@ -174,7 +174,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let question_row = |qid: &str| {
         let q = fw.question(qid).expect("validated reference");
         let part = fw.sections.iter().find(|s| s.id == q.section).map(|s| s.title.clone()).unwrap_or_default();
-        let short = q.short.clone().unwrap_or_else(|| short_question(&q.text));
+        let short = q.label();
         QuestionRow { id: q.id.clone(), text: q.text.clone(), part, short, area: Shown::new(own.question(qid), minimum), aggregate: Shown::new(input.set.total.question(qid), minimum) }
     };
     let standards = match fw.era {
@@ -357,11 +357,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         charts.push(("/charts/key-questions.svg".to_string(), super::draw(&chart, &mut chart_time), ChartRef { path: "/charts/key-questions.svg".into(), caption: format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area), alt, table }));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
-    for (k, q) in insp.questionnaires.iter().enumerate() {
-        let (path, svg, view) = super::questionnaire::view(q, k, text, &mut chart_time)?;
-        charts.push((path, svg, view.chart.clone()));
-        report.questionnaires.push(view);
-    }
+    report.questionnaires = super::questionnaire::views(&insp.questionnaires, text, &mut chart_time, &mut charts)?;
 
     let records = figure_records(input, own, &report);
     if report.doc.draft {
@@ -372,15 +368,6 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let csv = to_csv(&records);
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
     Ok(RenderedReport { template: "area.typ", data, charts: charts.into_iter().map(|(p, svg, _)| (p, svg.into_bytes())).collect(), figures_csv: csv, chart_time })
-}
-
-/// The first words of a question, for chart labels (the full text is in the data table).
-pub(crate) fn short_question(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() <= 4 {
-        return text.to_string();
-    }
-    format!("{}…", words[..4].join(" "))
 }
 
 pub(crate) fn standards_view(input: &AreaInput<'_>, own: &GroupFigures, question_row: &dyn Fn(&str) -> QuestionRow) -> Result<StandardsView, Problem> {

@@ -25,32 +25,36 @@ pub struct QuestionnaireView {
 const FILLS: [&str; 6] = ["#1d4f91", "#2f67b0", "#5d8cc8", "#9dbbe0", "#cfdcee", "#eef3f9"];
 
 /// Black or white, whichever reads better on `fill`.
-fn text_on(fill: &str) -> &'static str {
-    let f = Rgb::parse(fill).expect("palette colours parse");
-    if f.contrast(Rgb(0, 0, 0)) >= f.contrast(Rgb(255, 255, 255)) { "#000000" } else { "#ffffff" }
+fn text_on(fill: &str) -> String {
+    Rgb::parse(fill).expect("palette colours parse").best_text().hex()
 }
 
-/// Initials of each answer (`Yes, definitely` → `YD`), or numbers when initials repeat.
-fn abbreviations(answers: &[String]) -> Vec<String> {
-    let initials: Vec<String> = answers.iter().map(|a| a.split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect()).collect();
-    let unique = initials.iter().all(|i| !i.is_empty()) && initials.iter().enumerate().all(|(k, i)| !initials[..k].contains(i));
-    if unique { initials } else { (1..=answers.len()).map(|n| n.to_string()).collect() }
+/// The views of `questionnaires`, in order; their charts (path, SVG, reference) are added to
+/// `charts`, the report's chart files.
+pub fn views(questionnaires: &[Questionnaire], text: &TextModel, chart_time: &mut std::time::Duration, charts: &mut Vec<(String, String, ChartRef)>) -> Result<Vec<QuestionnaireView>, Problem> {
+    let mut out = Vec::with_capacity(questionnaires.len());
+    for (k, q) in questionnaires.iter().enumerate() {
+        let (path, svg, view) = view(q, k, text, chart_time)?;
+        charts.push((path, svg, view.chart.clone()));
+        out.push(view);
+    }
+    Ok(out)
 }
 
 /// The view and the SVG of questionnaire number `k` of an inspection.
-pub fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::time::Duration) -> Result<(String, String, QuestionnaireView), Problem> {
+fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::time::Duration) -> Result<(String, String, QuestionnaireView), Problem> {
     let fills: Vec<&str> = (0..q.answers.len()).map(|i| FILLS[(i * (FILLS.len() - 1)) / (q.answers.len() - 1).max(1)]).collect();
-    let short = abbreviations(&q.answers);
+    let short = crate::charts::abbreviations(&q.answers);
     let chart = StackedChart {
         rows: q
             .questions
             .iter()
             .map(|question| StackedRow {
                 label: question.text.clone(),
-                segments: question.counts.iter().enumerate().map(|(i, &n)| Segment { text: format!("{} {n}", short[i]), count: n, fill: fills[i].into(), text_colour: text_on(fills[i]).into() }).collect(),
+                segments: question.counts.iter().enumerate().map(|(i, &n)| Segment { text: format!("{} {n}", short[i]), count: n, fill: fills[i].into(), text_colour: text_on(fills[i]) }).collect(),
             })
             .collect(),
-        key: q.answers.iter().enumerate().map(|(i, a)| (short[i].clone(), a.clone(), fills[i].to_string(), text_on(fills[i]).to_string())).collect(),
+        key: q.answers.iter().enumerate().map(|(i, a)| (short[i].clone(), a.clone(), fills[i].to_string(), text_on(fills[i]))).collect(),
     };
     let positive = q.positive_answers();
     let rows: Vec<serde_json::Value> = q
@@ -123,13 +127,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn answers_are_abbreviated_by_initials_unless_they_clash() {
-        let a = |xs: &[&str]| abbreviations(&xs.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(a(&["Yes, definitely", "Yes, reasonably", "Not really"]), ["YD", "YR", "NR"]);
-        assert_eq!(a(&["Not applicable", "Not asked"]), ["1", "2"]);
-    }
-
-    #[test]
     fn pooled_questionnaires_add_the_counts_of_the_same_question() {
         let yaml = |counts: &str| {
             let text = format!("framework: f\narea: A\narea_kind: k\nregion: r\nprovider: p\nperiod: 2013-14\nfieldwork: {{start: 2013-05-01, end: 2013-05-05}}\npublication_date: 2013-08-01\nstatus: published\nlead_inspector: X\ncases: c.csv\nquestionnaires:\n  - {{title: Victims, respondents: victims, answers: [Yes, No], questions: [{{text: Q1, counts: {counts}}}]}}\n");
@@ -147,7 +144,7 @@ mod tests {
         for n in 2..=FILLS.len() {
             for i in 0..n {
                 let fill = FILLS[(i * (FILLS.len() - 1)) / (n - 1)];
-                let contrast = Rgb::parse(fill).unwrap().contrast(Rgb::parse(text_on(fill)).unwrap());
+                let contrast = Rgb::parse(fill).unwrap().contrast(Rgb::parse(&text_on(fill)).unwrap());
                 assert!(contrast >= crate::colour::MIN_TEXT_CONTRAST, "{fill}: {contrast:.2}");
             }
         }
