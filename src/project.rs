@@ -484,7 +484,7 @@ fn select<'a>(
             .with_hint("fix the problems listed above; the previous aggregate PDF is left as it was")
             .into());
     }
-    let fw = frameworks.get(&spec.framework).ok_or_else(|| Problem::data(at().key("framework"), format!("unknown framework `{}`", spec.framework)).with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", "))))?;
+    frameworks.get(&spec.framework).ok_or_else(|| Problem::data(at().key("framework"), format!("unknown framework `{}`", spec.framework)).with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", "))))?;
     let members: Vec<&(InspectionSpec, CaseTable)> = match &spec.inspections {
         Selection { period: Some(period), .. } => inspections.iter().filter(|(s, _)| s.framework == spec.framework && &s.period == period).collect(),
         Selection { list: Some(ids), .. } => {
@@ -512,21 +512,15 @@ fn select<'a>(
     let set = match whole_set {
         Some(k) => Arc::clone(&sets[k]),
         None => {
-            let mut areas = Vec::with_capacity(members.len());
-            for (s, t) in &members {
-                let figures = match set_of(s) {
-                    Some(k) => sets[k].areas.get(&s.id).cloned(),
-                    None => None,
-                };
-                let figures = match figures {
-                    Some(f) => f,
-                    // Not in a comparison set this run aggregated.
-                    None => aggregate::aggregate_areas(fw, &[AreaCases { inspection_id: &s.id, cases: t }])
-                        .map_err(|e| Problem::internal(at(), format!("aggregation failed: {e}")))?
-                        .remove(0),
-                };
-                areas.push((s.id.clone(), figures));
-            }
+            // Each member's figures from its comparison set: an aggregate report is built only
+            // when no filter leaves out an area of its framework, so every set is aggregated.
+            let areas = members
+                .iter()
+                .map(|(s, _)| {
+                    let figures = set_of(s).and_then(|k| sets[k].areas.get(&s.id)).cloned();
+                    figures.map(|f| (s.id.clone(), f)).ok_or_else(|| Problem::internal(at(), format!("inspection `{}` has no figures: its comparison set was not aggregated", s.id)))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             Arc::new(SetFigures::pooled(areas))
         }
     };

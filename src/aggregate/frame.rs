@@ -26,7 +26,7 @@ pub fn aggregate(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsRe
 }
 
 /// The figures of each area, in the order given.
-pub fn aggregate_areas(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResult<Vec<GroupFigures>> {
+fn aggregate_areas(framework: &FrameworkSpec, areas: &[AreaCases<'_>]) -> PolarsResult<Vec<GroupFigures>> {
     let codes = Codes::new(framework);
     let index = SetIndex::new(framework);
     let mut out = Vec::with_capacity(areas.len());

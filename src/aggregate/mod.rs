@@ -16,7 +16,7 @@ use crate::framework::rules::Tally;
 use crate::framework::FrameworkSpec;
 use crate::ingest::CaseTable;
 
-pub use frame::{aggregate, aggregate_areas};
+pub use frame::aggregate;
 
 /// A figure: pooled Yes and No answers and the number of cases with at least one relevant answer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
