@@ -67,6 +67,7 @@ fn youth_2018_ratings_and_scores_out_of_36_match_a_hand_count() {
     let dir = root().join("data/inspections/youth-2018-19");
     let mut overall_seen = BTreeMap::new();
     let mut services = 0;
+    let (mut court_cases, mut out_of_court_cases) = (0, 0);
     for entry in std::fs::read_dir(&dir).unwrap() {
         let folder = entry.unwrap().path();
         let slug = folder.file_name().unwrap().to_string_lossy().into_owned();
@@ -77,6 +78,7 @@ fn youth_2018_ratings_and_scores_out_of_36_match_a_hand_count() {
         // Court work is asked of court cases only, out-of-court work of out-of-court cases only.
         for c in &cases {
             let court = c["disposal"] == "Court disposal";
+            if court { court_cases += 1 } else { out_of_court_cases += 1 }
             for (q, v) in c.iter().filter(|(k, _)| k.starts_with("kq")) {
                 let asked_here = q.starts_with("kq2") == court;
                 assert!(asked_here || v == "N/A", "{slug} {}: {q} answered `{v}` for a case of the other disposal", c["case_id"]);
@@ -114,6 +116,11 @@ fn youth_2018_ratings_and_scores_out_of_36_match_a_hand_count() {
         services += 1;
     }
     assert_eq!(services, 6);
+    // The framework compares court with out-of-court disposals (`compare: true`): the aggregate
+    // counts the cases of each (the table has a row per figure, its first the cases).
+    let text = squash(&pdf_text(&out.path().join("aggregate/youth-2018-19.pdf")));
+    let comparison = &text[text.rfind("Comparisons by disposal").expect("a comparison by disposal")..];
+    assert!(comparison.contains(&format!("Cases {court_cases} {out_of_court_cases}")), "court {court_cases}, out of court {out_of_court_cases}");
     // The sample straddles the boundary the domain brief says published scores confirm.
     assert_eq!(overall_seen.get(&18), Some(&"Requires improvement"), "{overall_seen:?}");
     assert_eq!(overall_seen.get(&19), Some(&"Good"), "{overall_seen:?}");
