@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use inspection_reports::project::run_parallel_by;
+use inspection_reports::project::run_parallel;
 use inspection_reports::typeset::{Engine, TypesetJob};
 use serde_json::Value;
 
@@ -56,11 +56,10 @@ fn main() {
     let setup = Instant::now();
     let engine = Engine::new(&root.join("report-templates"), &root.join("fonts")).expect("engine");
     let setup = setup.elapsed();
-    // In the build's order: aggregate reports, the longest, first.
-    let first = |j: &TypesetJob| j.ident.starts_with("aggregate");
+    // In the build's order (set by set, each set's aggregate reports first), as loaded.
     let floor_run = || {
         let (t, cpu) = (Instant::now(), own_cpu());
-        for r in run_parallel_by(&jobs, cores, first, |j| engine.compile_pdf(j).map(|t| t.pages)) {
+        for r in run_parallel(&jobs, cores, |j| engine.compile_pdf(j).map(|t| t.pages)) {
             r.expect("compiles");
         }
         (t.elapsed(), own_cpu() - cpu)
@@ -73,7 +72,7 @@ fn main() {
     let reports = full.summary["built"].as_u64().unwrap_or(0) as usize;
     assert_eq!(jobs.len(), reports, "one dumped job per report");
     // The floor's PDFs are the very same bytes as the build's.
-    for (result, job) in run_parallel_by(&jobs, cores, first, |j| engine.compile_pdf(j).map(|t| t.pdf)).into_iter().zip(&jobs) {
+    for (result, job) in run_parallel(&jobs, cores, |j| engine.compile_pdf(j).map(|t| t.pdf)).into_iter().zip(&jobs) {
         let pdf = result.unwrap_or_else(|e| panic!("{}: {e}", job.ident));
         let built = std::fs::read(out.join(&job.ident)).expect("built PDF");
         assert!(pdf == built, "{}: the floor's PDF differs from the build's", job.ident);
@@ -190,7 +189,12 @@ fn load_jobs(dump: &Path) -> Vec<TypesetJob> {
         .filter(|e| e.file_name() == "job.json")
         .map(|e| e.path().parent().expect("in a folder").to_path_buf())
         .collect();
-    dirs.sort();
+    // In the order the build started them (`start` in job.json).
+    let start = |d: &PathBuf| -> u64 {
+        let meta: Value = serde_json::from_slice(&std::fs::read(d.join("job.json")).expect("job.json")).expect("JSON");
+        meta["start"].as_u64().expect("job.json has the build's start order")
+    };
+    dirs.sort_by_cached_key(start);
     dirs.iter().map(|d| TypesetJob::load(d).unwrap_or_else(|e| panic!("{e}"))).collect()
 }
 

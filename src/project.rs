@@ -148,11 +148,105 @@ impl Summary {
 struct Job<'a> {
     pdf: PathBuf,
     what: JobKind<'a>,
+    /// Position in the order reports are started.
+    start: usize,
 }
 
 enum JobKind<'a> {
     Area { inspection: &'a InspectionSpec, cases: &'a CaseTable, set: usize },
-    Aggregate { spec: &'a AggregateSpec, set: Arc<SetFigures>, inspections: Vec<&'a InspectionSpec> },
+    Aggregate { spec: &'a AggregateSpec, figures: AggregateFigures, inspections: Vec<&'a InspectionSpec> },
+}
+
+/// Where an aggregate report's figures come from.
+enum AggregateFigures {
+    /// A whole comparison set (by position): its figures as aggregated.
+    Set(usize),
+    /// Chosen inspections (id, comparison set), pooled.
+    Members(Vec<(String, usize)>),
+}
+
+impl Job<'_> {
+    /// The comparison sets this report reads.
+    fn sets(&self) -> impl Iterator<Item = usize> + '_ {
+        let (one, many) = match &self.what {
+            JobKind::Area { set, .. } | JobKind::Aggregate { figures: AggregateFigures::Set(set), .. } => (Some(*set), &[][..]),
+            JobKind::Aggregate { figures: AggregateFigures::Members(m), .. } => (None, &m[..]),
+        };
+        one.into_iter().chain(many.iter().map(|(_, k)| *k))
+    }
+}
+
+/// Values made when a first user asks for them and dropped when their last user is done (the
+/// comparison sets of a run). Asked for again after that, a value is made again: the counts
+/// only decide how long memory is held, never what a report shows.
+struct OnDemand<T> {
+    slots: Vec<Slot<T>>,
+}
+
+struct Slot<T> {
+    value: std::sync::Mutex<Option<Result<Arc<T>, ()>>>,
+    users: std::sync::atomic::AtomicUsize,
+}
+
+/// Why [`OnDemand::get`] has no value.
+enum Failed {
+    /// Making it failed in this call, for these reasons.
+    Here(Problems),
+    /// Making it failed for an earlier user (whose reasons were reported there).
+    Before,
+}
+
+impl<T> OnDemand<T> {
+    /// `users[k]`: how many users will [`OnDemand::release`] slot `k`.
+    fn new(users: Vec<usize>) -> Self {
+        OnDemand { slots: users.into_iter().map(|n| Slot { value: std::sync::Mutex::new(None), users: n.into() }).collect() }
+    }
+
+    /// The value of slot `k`, made by `make` if nobody holds it; other users of `k` wait.
+    fn get(&self, k: usize, make: impl FnOnce() -> Result<T, Problems>) -> Result<Arc<T>, Failed> {
+        let mut value = self.slots[k].value.lock().unwrap_or_else(|e| e.into_inner());
+        match &*value {
+            Some(Ok(v)) => Ok(Arc::clone(v)),
+            Some(Err(())) => Err(Failed::Before),
+            None => match make() {
+                Ok(v) => {
+                    let v = Arc::new(v);
+                    *value = Some(Ok(Arc::clone(&v)));
+                    Ok(v)
+                }
+                Err(p) => {
+                    *value = Some(Err(()));
+                    Err(Failed::Here(p))
+                }
+            },
+        }
+    }
+
+    /// One user of slot `k` is done; the last one drops the value.
+    fn release(&self, k: usize) {
+        if self.slots[k].users.fetch_sub(1, std::sync::atomic::Ordering::AcqRel) == 1 {
+            *self.slots[k].value.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+    }
+
+    #[cfg(test)]
+    fn held(&self) -> usize {
+        self.slots.iter().filter(|s| matches!(*s.value.lock().unwrap(), Some(Ok(_)))).count()
+    }
+}
+
+/// Releases a report's sets when it is done, whether it was built or failed.
+struct Release<'a, T> {
+    sets: &'a OnDemand<T>,
+    keys: Vec<usize>,
+}
+
+impl<T> Drop for Release<'_, T> {
+    fn drop(&mut self) {
+        for &k in &self.keys {
+            self.sets.release(k);
+        }
+    }
 }
 
 /// Runs the pipeline; `progress` hears one line per report.
@@ -223,7 +317,6 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     }
 
     summary.timings.ingest = clock.elapsed();
-    let clock = Instant::now();
 
     // Comparison sets: the inspections of one framework in one period.
     // Only the sets of the area reports asked for (`build --area X` aggregates one set).
@@ -231,20 +324,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)).map(|(s, _)| (s.framework.clone(), s.period.clone())).collect();
     set_keys.sort();
     set_keys.dedup();
-    // One set at a time: Polars parallelises each, and memory holds one chunk of answers at a
-    // time. An aggregate report of a whole set shares its figures.
-    let sets: Vec<Result<Arc<SetFigures>, Problems>> = set_keys
-        .iter()
-        .map(|(fw, period)| {
-            let members: Vec<AreaCases<'_>> = inspections.iter().filter(|(s, _)| &s.framework == fw && &s.period == period).map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
-            let set = aggregate::aggregate(&frameworks[fw], &members).map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")))?;
-            Ok(Arc::new(set))
-        })
-        .collect();
-    let sets: Vec<Arc<SetFigures>> = sets.into_iter().collect::<Result<_, _>>()?;
     let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period);
-
-    summary.timings.aggregate = clock.elapsed();
 
     // Aggregate report definitions.
     let mut aggregates = Vec::new();
@@ -262,13 +342,13 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     let mut jobs: Vec<Job<'_>> = Vec::new();
     for (spec, cases) in inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)) {
         let pdf = settings.output.join(&spec.framework).join(&spec.period).join(format!("{}.pdf", spec.id));
-        jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, cases, set: set_of(spec).expect("every kept inspection has its set") } });
+        jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, cases, set: set_of(spec).expect("every kept inspection has its set") }, start: 0 });
     }
     for spec in aggregates.iter().filter(|a| settings.filter.keeps_aggregate(a)) {
-        match select(spec, &frameworks, &inspections, &broken, &set_keys, &sets) {
-            Ok((members, set)) => {
+        match select(spec, &frameworks, &inspections, &broken, &set_keys) {
+            Ok((members, figures)) => {
                 let pdf = settings.output.join("aggregate").join(format!("{}.pdf", spec.id));
-                jobs.push(Job { pdf, what: JobKind::Aggregate { spec, set, inspections: members } });
+                jobs.push(Job { pdf, what: JobKind::Aggregate { spec, figures, inspections: members }, start: 0 });
             }
             Err(p) => {
                 summary.problems.extend(p);
@@ -289,11 +369,54 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         .map(|set| inspections.iter().filter(|(s, _)| set_of(s) == Some(set)).map(|(s, _)| (s.id.clone(), s.area.clone())).collect())
         .collect();
     let workers = settings.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    // Aggregate reports are the longest: started first, they do not leave one core working
-    // alone at the end.
-    let results: Vec<Result<Built, Problems>> = run_parallel_by(&jobs, workers, |job| matches!(job.what, JobKind::Aggregate { .. }), |job| {
+    // Each set is aggregated when its first report starts and dropped when its last is done;
+    // reports go set by set, so memory holds about one set per worker, not the corpus.
+    let mut users = vec![0; set_keys.len()];
+    for job in &jobs {
+        for k in job.sets() {
+            users[k] += 1;
+        }
+    }
+    let sets = OnDemand::new(users);
+    let figures_of = |k: usize| {
+        sets.get(k, || {
+            let (fw, period) = &set_keys[k];
+            let members: Vec<AreaCases<'_>> = inspections.iter().filter(|(s, _)| set_of(s) == Some(k)).map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
+            aggregate::aggregate(&frameworks[fw], &members).map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")).into())
+        })
+        .map_err(|failed| match failed {
+            Failed::Here(p) => p,
+            Failed::Before => Problem::internal(Location::default(), format!("not built: the figures of {} {} could not be computed (see above)", set_keys[k].0, set_keys[k].1)).into(),
+        })
+    };
+    // Set by set, in the order of the sets' last reports; in each set the aggregate reports,
+    // the longest, first, so that no core is left working alone at the end of a set.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| (jobs[i].sets().max(), matches!(jobs[i].what, JobKind::Area { .. })));
+    for (start, i) in order.into_iter().enumerate() {
+        jobs[i].start = start;
+    }
+    let results: Vec<Result<Built, Problems>> = run_parallel_by(&jobs, workers, |job| job.start, |job| {
+            let _done = Release { sets: &sets, keys: job.sets().collect() };
             let clock = Instant::now();
-            let rendered = render_job(job, settings, &frameworks, &sets, &set_keys, &names, &text)?;
+            let figures = match &job.what {
+                JobKind::Area { set, .. } => figures_of(*set)?,
+                JobKind::Aggregate { figures: AggregateFigures::Set(k), .. } => figures_of(*k)?,
+                JobKind::Aggregate { figures: AggregateFigures::Members(members), .. } => {
+                    // Each member's figures from its comparison set.
+                    let mut areas = Vec::new();
+                    for (id, k) in members {
+                        let set = figures_of(*k)?;
+                        let own = set.areas.get(id).cloned().ok_or_else(|| Problem::internal(Location::file(&job.pdf), format!("inspection `{id}` has no figures in its comparison set")))?;
+                        areas.push((id.clone(), own));
+                    }
+                    Arc::new(SetFigures::pooled(areas))
+                }
+            };
+            let aggregate_time = clock.elapsed();
+            let clock = Instant::now();
+            let rendered = render_job(job, &figures, settings, &frameworks, &set_keys, &names, &text)?;
+            drop(figures);
             let render_time = clock.elapsed();
             let ident = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().into_owned();
             let typeset_job = TypesetJob {
@@ -307,7 +430,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
                 enforce_ua: !settings.draft,
             };
             if let Some(dir) = &settings.dump_typst {
-                typeset_job.dump(&dir.join(ident.trim_end_matches(".pdf")))?;
+                typeset_job.dump(&dir.join(ident.trim_end_matches(".pdf")), job.start)?;
             }
             let typeset = engine.compile_pdf(&typeset_job)?;
             let clock = Instant::now();
@@ -316,6 +439,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
                 publish::write_atomic(&job.pdf, &typeset.pdf)?;
             }
             let timings = Timings {
+                aggregate: aggregate_time,
                 render: render_time - rendered.chart_time,
                 charts: rendered.chart_time,
                 typeset: typeset.compile_time,
@@ -347,14 +471,14 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
 /// Not rayon's `par_iter`: Typst uses rayon inside compile and export, and a rayon worker
 /// waiting there would steal whole other reports, which makes every per-stage time meaningless.
 pub fn run_parallel<J: Sync, R: Send>(jobs: &[J], threads: usize, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
-    run_parallel_by(jobs, threads, |_| false, work)
+    run_parallel_by(jobs, threads, |_| (), work)
 }
 
-/// [`run_parallel`], starting the jobs for which `first` holds before the others.
-pub fn run_parallel_by<J: Sync, R: Send>(jobs: &[J], threads: usize, first: impl Fn(&J) -> bool, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+/// [`run_parallel`], starting the jobs in the order of `key` (ties in job order).
+pub fn run_parallel_by<J: Sync, R: Send, K: Ord>(jobs: &[J], threads: usize, key: impl Fn(&J) -> K, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
     let threads = threads.clamp(1, jobs.len().max(1));
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| !first(&jobs[i]));
+    order.sort_by_key(|&i| key(&jobs[i]));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -380,9 +504,9 @@ pub fn run_parallel_by<J: Sync, R: Send>(jobs: &[J], threads: usize, first: impl
 #[allow(clippy::too_many_arguments)]
 fn render_job(
     job: &Job<'_>,
+    figures: &SetFigures,
     settings: &Settings,
     frameworks: &BTreeMap<String, FrameworkSpec>,
-    sets: &[Arc<SetFigures>],
     set_keys: &[(String, String)],
     names: &[BTreeMap<String, String>],
     text: &TextModel,
@@ -397,7 +521,7 @@ fn render_job(
             let input = AreaInput {
                 framework: fw,
                 inspection,
-                set: &sets[*set],
+                set: figures,
                 set_label: set_label(fw, names.len(), &set_keys[*set].1),
                 names,
                 draft: settings.draft,
@@ -406,7 +530,8 @@ fn render_job(
             };
             Ok(area::render(&input, text)?)
         }
-        JobKind::Aggregate { spec, set, inspections: members } => {
+        JobKind::Aggregate { spec, inspections: members, .. } => {
+            let set = figures;
             let fw = &frameworks[&spec.framework];
             let names: BTreeMap<String, String> = members.iter().map(|i| (i.id.clone(), i.area.clone())).collect();
             let mut ratings = BTreeMap::new();
@@ -465,8 +590,7 @@ fn select<'a>(
     inspections: &'a [(InspectionSpec, CaseTable)],
     broken: &[Broken],
     set_keys: &[(String, String)],
-    sets: &[Arc<SetFigures>],
-) -> Result<(Vec<&'a InspectionSpec>, Arc<SetFigures>), Problems> {
+) -> Result<(Vec<&'a InspectionSpec>, AggregateFigures), Problems> {
     let at = || Location::file(&spec.source);
     // An aggregate without one of its areas would publish wrong figures: refuse it.
     let missing: Vec<&str> = broken
@@ -509,21 +633,65 @@ fn select<'a>(
         Selection { period: Some(period), .. } => set_keys.iter().position(|k| k.0 == spec.framework && &k.1 == period),
         _ => None,
     };
-    let set = match whole_set {
-        Some(k) => Arc::clone(&sets[k]),
+    let figures = match whole_set {
+        Some(k) => AggregateFigures::Set(k),
         None => {
-            // Each member's figures from its comparison set: an aggregate report is built only
-            // when no filter leaves out an area of its framework, so every set is aggregated.
+            // An aggregate report is built only when no filter leaves out an area of its
+            // framework, so every member's set is among the run's.
             let areas = members
                 .iter()
-                .map(|(s, _)| {
-                    let figures = set_of(s).and_then(|k| sets[k].areas.get(&s.id)).cloned();
-                    figures.map(|f| (s.id.clone(), f)).ok_or_else(|| Problem::internal(at(), format!("inspection `{}` has no figures: its comparison set was not aggregated", s.id)))
-                })
+                .map(|(s, _)| set_of(s).map(|k| (s.id.clone(), k)).ok_or_else(|| Problem::internal(at(), format!("inspection `{}` has no comparison set in this run", s.id))))
                 .collect::<Result<Vec<_>, _>>()?;
-            Arc::new(SetFigures::pooled(areas))
+            AggregateFigures::Members(areas)
         }
     };
-    Ok((members.into_iter().map(|(s, _)| s).collect(), set))
+    Ok((members.into_iter().map(|(s, _)| s).collect(), figures))
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_made_once_for_its_users_and_dropped_after_the_last() {
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let make = || {
+            made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(vec![1u8; 16])
+        };
+        let sets: OnDemand<Vec<u8>> = OnDemand::new(vec![2, 1]);
+        let a = sets.get(0, make).ok().expect("made");
+        let b = sets.get(0, make).ok().expect("shared");
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(made.load(std::sync::atomic::Ordering::SeqCst), 1);
+        sets.release(0);
+        assert_eq!(sets.held(), 1, "one user of slot 0 is left");
+        sets.release(0);
+        assert_eq!(sets.held(), 0, "the last user of slot 0 dropped it");
+        // The reports still holding it keep it alive; asked for again, it is made again.
+        assert_eq!(a.len(), 16);
+        sets.get(0, make).ok().expect("made again");
+        assert_eq!(made.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_failure_is_reported_to_its_first_user_only() {
+        let sets: OnDemand<u8> = OnDemand::new(vec![3]);
+        let fail = || Err(Problem::internal(Location::default(), "broken").into());
+        assert!(matches!(sets.get(0, fail), Err(Failed::Here(_))));
+        assert!(matches!(sets.get(0, || Ok(1)), Err(Failed::Before)), "not retried for the same run's reports");
+    }
+
+    #[test]
+    fn a_report_releases_every_set_it_read_when_done() {
+        let sets: OnDemand<u8> = OnDemand::new(vec![1, 1]);
+        {
+            let _done = Release { sets: &sets, keys: vec![0, 1] };
+            sets.get(0, || Ok(1)).ok().expect("made");
+            sets.get(1, || Ok(2)).ok().expect("made");
+            assert_eq!(sets.held(), 2);
+        }
+        assert_eq!(sets.held(), 0, "a finished (or failed) report releases every set it read");
+    }
+}

@@ -54,9 +54,11 @@ impl TypesetJob {
     /// Writes the job to `dir` as Typst would see it: `job.json` (template, ident, date, UA)
     /// and the generated files at their virtual paths. The typesetting floor of the benchmark
     /// compiles these again with nothing else, and a template author can read exactly what a
-    /// report was given.
-    pub fn dump(&self, dir: &Path) -> Result<(), Problem> {
+    /// report was given. `start` is the report's position in the order the build started
+    /// reports, which the floor follows.
+    pub fn dump(&self, dir: &Path, start: usize) -> Result<(), Problem> {
         let meta = serde_json::json!({
+            "start": start,
             "template": self.template,
             "ident": self.ident,
             "date": self.date.to_string(),
