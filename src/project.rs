@@ -378,11 +378,15 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         }
     }
     let sets = OnDemand::new(users);
-    let figures_of = |k: usize| {
+    // `made`: time spent aggregating in this call (not waiting for another report's).
+    let figures_of = |k: usize, made: &mut Duration| {
         sets.get(k, || {
+            let clock = Instant::now();
             let (fw, period) = &set_keys[k];
             let members: Vec<AreaCases<'_>> = inspections.iter().filter(|(s, _)| set_of(s) == Some(k)).map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
-            aggregate::aggregate(&frameworks[fw], &members).map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")).into())
+            let set = aggregate::aggregate(&frameworks[fw], &members).map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")).into());
+            *made += clock.elapsed();
+            set
         })
         .map_err(|failed| match failed {
             Failed::Here(p) => p,
@@ -398,22 +402,21 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     }
     let results: Vec<Result<Built, Problems>> = run_parallel_by(&jobs, workers, |job| job.start, |job| {
             let _done = Release { sets: &sets, keys: job.sets().collect() };
-            let clock = Instant::now();
+            let mut aggregate_time = Duration::ZERO;
             let figures = match &job.what {
-                JobKind::Area { set, .. } => figures_of(*set)?,
-                JobKind::Aggregate { figures: AggregateFigures::Set(k), .. } => figures_of(*k)?,
+                JobKind::Area { set, .. } => figures_of(*set, &mut aggregate_time)?,
+                JobKind::Aggregate { figures: AggregateFigures::Set(k), .. } => figures_of(*k, &mut aggregate_time)?,
                 JobKind::Aggregate { figures: AggregateFigures::Members(members), .. } => {
                     // Each member's figures from its comparison set.
                     let mut areas = Vec::new();
                     for (id, k) in members {
-                        let set = figures_of(*k)?;
+                        let set = figures_of(*k, &mut aggregate_time)?;
                         let own = set.areas.get(id).cloned().ok_or_else(|| Problem::internal(Location::file(&job.pdf), format!("inspection `{id}` has no figures in its comparison set")))?;
                         areas.push((id.clone(), own));
                     }
                     Arc::new(SetFigures::pooled(areas))
                 }
             };
-            let aggregate_time = clock.elapsed();
             let clock = Instant::now();
             let rendered = render_job(job, &figures, settings, &frameworks, &set_keys, &names, &text)?;
             drop(figures);
