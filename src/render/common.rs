@@ -69,21 +69,36 @@ pub struct Extreme {
 }
 
 /// Lowest and highest of the areas whose figure is shown as a percentage.
+///
+/// One pass, no allocation: this runs for every score in every area report, over every area
+/// of the set (1,000 in the scale corpus).
 pub fn extremes<'a>(areas: impl Iterator<Item = (&'a str, &'a GroupFigures)>, set: &SetId, minimum: u32) -> (Option<Extreme>, Option<Extreme>) {
-    let mut shown: Vec<(f64, u64, &str)> = areas
-        .filter_map(|(name, g)| {
-            // As `Shown::new` decides, without its text: this runs for every area of the set in
-            // every area report.
-            let f = g.figure(set);
-            let t = f.tally();
-            f.meets_minimum(minimum).then_some(())?;
-            Some((t.percent()?, t.rounded_percent()?, name))
-        })
-        .collect();
-    // Exact values decide; ties go to the first area by name, for stable output.
-    shown.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(b.2)));
-    let make = |&(_, pct, area): &(f64, u64, &str)| Extreme { text: format!("{pct}%"), pct, area: area.to_string() };
-    (shown.first().map(make), shown.last().map(make))
+    // Exact values decide; ties go to the first area by name for the lowest and the last for
+    // the highest, for stable output.
+    let key = |a: &(f64, u64, &str), b: &(f64, u64, &str)| a.0.total_cmp(&b.0).then(a.2.cmp(b.2));
+    let mut range: Option<((f64, u64, &str), (f64, u64, &str))> = None;
+    for (name, g) in areas {
+        // As `Shown::new` decides, without its text.
+        let f = g.figure(set);
+        let t = f.tally();
+        if !f.meets_minimum(minimum) {
+            continue;
+        }
+        let (Some(exact), Some(pct)) = (t.percent(), t.rounded_percent()) else { continue };
+        let this = (exact, pct, name);
+        range = Some(match range {
+            None => (this, this),
+            Some((lo, hi)) => (
+                if key(&this, &lo).is_lt() { this } else { lo },
+                if key(&this, &hi).is_gt() { this } else { hi },
+            ),
+        });
+    }
+    let make = |(_, pct, area): (f64, u64, &str)| Extreme { text: format!("{pct}%"), pct, area: area.to_string() };
+    match range {
+        Some((lo, hi)) => (Some(make(lo)), Some(make(hi))),
+        None => (None, None),
+    }
 }
 
 /// A pooled score of an area beside the set's aggregate, lowest and highest.
