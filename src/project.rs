@@ -144,6 +144,14 @@ impl Summary {
     }
 }
 
+/// A typeset report on its way to the writer thread.
+struct Output {
+    pdf: PathBuf,
+    csv: Vec<u8>,
+    bytes: Vec<u8>,
+    pages: usize,
+}
+
 /// A report to produce: where it goes and how to render it.
 struct Job<'a> {
     pdf: PathBuf,
@@ -400,61 +408,78 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     for (start, i) in order.into_iter().enumerate() {
         jobs[i].start = start;
     }
-    let results: Vec<Result<Built, Problems>> = run_parallel_by(&jobs, workers, |job| job.start, |job| {
-            let _done = Release { sets: &sets, keys: job.sets().collect() };
-            let mut aggregate_time = Duration::ZERO;
-            let figures = match &job.what {
-                JobKind::Area { set, .. } => figures_of(*set, &mut aggregate_time)?,
-                JobKind::Aggregate { figures: AggregateFigures::Set(k), .. } => figures_of(*k, &mut aggregate_time)?,
-                JobKind::Aggregate { figures: AggregateFigures::Members(members), .. } => {
-                    // Each member's figures from its comparison set.
-                    let mut areas = Vec::new();
-                    for (id, k) in members {
-                        let set = figures_of(*k, &mut aggregate_time)?;
-                        let own = set.areas.get(id).cloned().ok_or_else(|| Problem::internal(Location::file(&job.pdf), format!("inspection `{id}` has no figures in its comparison set")))?;
-                        areas.push((id.clone(), own));
+    // Writing (each file synced to disk before it replaces the old one) waits on the disk, not
+    // the CPU: one writer thread does it while the workers typeset the next reports.
+    let (to_writer, writes) = std::sync::mpsc::sync_channel::<Output>(workers * 2);
+    let (results, mut written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || write_all(writes, progress));
+        let results: Vec<Result<Built, Problems>> = run_parallel_by(&jobs, workers, |job| job.start, |job| {
+                let _done = Release { sets: &sets, keys: job.sets().collect() };
+                let mut aggregate_time = Duration::ZERO;
+                let figures = match &job.what {
+                    JobKind::Area { set, .. } => figures_of(*set, &mut aggregate_time)?,
+                    JobKind::Aggregate { figures: AggregateFigures::Set(k), .. } => figures_of(*k, &mut aggregate_time)?,
+                    JobKind::Aggregate { figures: AggregateFigures::Members(members), .. } => {
+                        // Each member's figures from its comparison set.
+                        let mut areas = Vec::new();
+                        for (id, k) in members {
+                            let set = figures_of(*k, &mut aggregate_time)?;
+                            let own = set.areas.get(id).cloned().ok_or_else(|| Problem::internal(Location::file(&job.pdf), format!("inspection `{id}` has no figures in its comparison set")))?;
+                            areas.push((id.clone(), own));
+                        }
+                        Arc::new(SetFigures::pooled(areas))
                     }
-                    Arc::new(SetFigures::pooled(areas))
+                };
+                let clock = Instant::now();
+                let rendered = render_job(job, &figures, settings, &frameworks, &set_keys, &names, &text)?;
+                drop(figures);
+                let render_time = clock.elapsed();
+                let ident = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().into_owned();
+                let typeset_job = TypesetJob {
+                    template: rendered.template.to_string(),
+                    files: rendered.files(),
+                    ident: ident.clone(),
+                    date: match &job.what {
+                        JobKind::Area { inspection, .. } => inspection.publication_date,
+                        JobKind::Aggregate { spec, .. } => spec.publication_date,
+                    },
+                    enforce_ua: !settings.draft,
+                };
+                if let Some(dir) = &settings.dump_typst {
+                    typeset_job.dump(&dir.join(ident.trim_end_matches(".pdf")), job.start)?;
                 }
-            };
-            let clock = Instant::now();
-            let rendered = render_job(job, &figures, settings, &frameworks, &set_keys, &names, &text)?;
-            drop(figures);
-            let render_time = clock.elapsed();
-            let ident = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().into_owned();
-            let typeset_job = TypesetJob {
-                template: rendered.template.to_string(),
-                files: rendered.files(),
-                ident: ident.clone(),
-                date: match &job.what {
-                    JobKind::Area { inspection, .. } => inspection.publication_date,
-                    JobKind::Aggregate { spec, .. } => spec.publication_date,
-                },
-                enforce_ua: !settings.draft,
-            };
-            if let Some(dir) = &settings.dump_typst {
-                typeset_job.dump(&dir.join(ident.trim_end_matches(".pdf")), job.start)?;
-            }
-            let typeset = engine.compile_pdf(&typeset_job)?;
-            let clock = Instant::now();
-            if settings.write {
-                publish::write_atomic(&job.pdf.with_extension("figures.csv"), &rendered.figures_csv)?;
-                publish::write_atomic(&job.pdf, &typeset.pdf)?;
-            }
-            let timings = Timings {
-                aggregate: aggregate_time,
-                render: render_time - rendered.chart_time,
-                charts: rendered.chart_time,
-                typeset: typeset.compile_time,
-                pdf_export: typeset.export_time,
-                write: clock.elapsed(),
-                ..Timings::default()
-            };
-            let verb = if settings.write { "built" } else { "checked" };
-            progress(&format!("{verb:>8} {} ({} pages)", job.pdf.display(), typeset.pages));
-            Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, timings })
-        });
+                let typeset = engine.compile_pdf(&typeset_job)?;
+                let timings = Timings {
+                    aggregate: aggregate_time,
+                    render: render_time - rendered.chart_time,
+                    charts: rendered.chart_time,
+                    typeset: typeset.compile_time,
+                    pdf_export: typeset.export_time,
+                    ..Timings::default()
+                };
+                if settings.write {
+                    let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, bytes: typeset.pdf, pages: typeset.pages };
+                    to_writer.send(out).map_err(|_| Problem::internal(Location::file(&job.pdf), "the writer thread stopped"))?;
+                } else {
+                    progress(&format!("{:>8} {} ({} pages)", "checked", job.pdf.display(), typeset.pages));
+                }
+                Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, timings })
+            });
+        drop(to_writer);
+        let written = writer.join().expect("the writer thread panicked");
+        (results, written)
+    });
     for r in results {
+        // A report is built once its files are written.
+        let r = r.and_then(|mut b| match written.remove(&b.pdf) {
+            Some(Ok(time)) => {
+                b.timings.write = time;
+                Ok(b)
+            }
+            Some(Err(p)) => Err(p.into()),
+            None if settings.write => Err(Problem::internal(Location::file(&b.pdf), "typeset but never written").into()),
+            None => Ok(b),
+        });
         match r {
             Ok(b) => {
                 summary.timings += b.timings;
@@ -467,6 +492,21 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         }
     }
     Ok(())
+}
+
+/// Writes each typeset report (its figures CSV, then its PDF) as it arrives; what happened to
+/// each, by PDF path, with the time it took.
+fn write_all(outputs: std::sync::mpsc::Receiver<Output>, progress: &(dyn Fn(&str) + Sync)) -> std::collections::HashMap<PathBuf, Result<Duration, Problem>> {
+    let mut written = std::collections::HashMap::new();
+    for out in outputs {
+        let clock = Instant::now();
+        let result = publish::write_atomic(&out.pdf.with_extension("figures.csv"), &out.csv).and_then(|()| publish::write_atomic(&out.pdf, &out.bytes));
+        if result.is_ok() {
+            progress(&format!("{:>8} {} ({} pages)", "built", out.pdf.display(), out.pages));
+        }
+        written.insert(out.pdf, result.map(|()| clock.elapsed()));
+    }
+    written
 }
 
 /// Runs `work` on every job on `threads` plain worker threads, results in job order.
