@@ -75,8 +75,10 @@ pub struct Extreme {
 pub fn extremes<'a>(areas: impl Iterator<Item = (&'a str, &'a GroupFigures)>, set: &SetId, minimum: u32) -> (Option<Extreme>, Option<Extreme>) {
     // Exact values decide; ties go to the first area by name for the lowest and the last for
     // the highest, for stable output.
-    let key = |a: &(f64, u64, &str), b: &(f64, u64, &str)| a.0.total_cmp(&b.0).then(a.2.cmp(b.2));
-    let mut range: Option<((f64, u64, &str), (f64, u64, &str))> = None;
+    // (exact percentage, rounded percentage, area name)
+    type Candidate<'n> = (f64, u64, &'n str);
+    let key = |a: &Candidate<'_>, b: &Candidate<'_>| a.0.total_cmp(&b.0).then(a.2.cmp(b.2));
+    let mut range: Option<(Candidate<'_>, Candidate<'_>)> = None;
     for (name, g) in areas {
         // As `Shown::new` decides, without its text.
         let f = g.figure(set);
