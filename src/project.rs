@@ -284,19 +284,34 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     // Inspections and their exports, each on its own: a broken one is reported and skipped.
     // For a broken one, what is known of it (its folder, framework and period) is kept, so that
     // no aggregate is published without it.
-    let loaded: Vec<Result<(InspectionSpec, CaseTable), (Broken, Problems)>> = inputs
+    let specs: Vec<Result<InspectionSpec, (Broken, Problems)>> = inputs
         .inspections
         .par_iter()
         .map(|path| {
             let folder = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let spec = inspection::load_inspection(path).map_err(|p| (Broken { id: folder.clone(), set: inspection::peek_set(path) }, p.into()))?;
-            let broken = || Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) };
             if broken_frameworks.contains(&spec.framework) {
                 let p = Problem::data(Location::file(path).key("framework"), format!("not built: framework `{}` has errors (listed above)", spec.framework))
                     .with_hint("fix the framework file; its inspections build once it loads");
-                return Err((broken(), p.into()));
+                return Err((Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) }, p.into()));
             }
-            load_cases(path, spec.clone(), &frameworks).map_err(|p| (broken(), p))
+            Ok(spec)
+        })
+        .collect();
+    // Exports are read only for the comparison sets of the reports asked for: `build --area X`
+    // reads the exports of X's set, not of the whole corpus.
+    let needed: std::collections::BTreeSet<(&str, &str)> =
+        specs.iter().filter_map(|r| r.as_ref().ok()).filter(|s| settings.filter.keeps_area(s)).map(|s| (s.framework.as_str(), s.period.as_str())).collect();
+    let wanted: Vec<bool> = specs.iter().map(|r| r.as_ref().map_or(true, |s| needed.contains(&(s.framework.as_str(), s.period.as_str())))).collect();
+    let loaded: Vec<Result<(InspectionSpec, CaseTable), (Broken, Problems)>> = specs
+        .into_par_iter()
+        .zip(wanted)
+        .filter(|(_, wanted)| *wanted)
+        .map(|(spec, _)| {
+            let spec = spec?;
+            let broken = Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) };
+            let path = spec.source.clone();
+            load_cases(&path, spec, &frameworks).map_err(|p| (broken, p))
         })
         .collect();
     let mut broken: Vec<Broken> = Vec::new();
