@@ -300,14 +300,12 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         .collect();
     // Exports are read only for the comparison sets of the reports asked for: `build --area X`
     // reads the exports of X's set, not of the whole corpus.
-    let needed: std::collections::BTreeSet<(&str, &str)> =
-        specs.iter().filter_map(|r| r.as_ref().ok()).filter(|s| settings.filter.keeps_area(s)).map(|s| (s.framework.as_str(), s.period.as_str())).collect();
-    let wanted: Vec<bool> = specs.iter().map(|r| r.as_ref().map_or(true, |s| needed.contains(&(s.framework.as_str(), s.period.as_str())))).collect();
+    let needed: std::collections::BTreeSet<(String, String)> =
+        specs.iter().filter_map(|r| r.as_ref().ok()).filter(|s| settings.filter.keeps_area(s)).map(|s| (s.framework.clone(), s.period.clone())).collect();
     let loaded: Vec<Result<(InspectionSpec, CaseTable), (Broken, Problems)>> = specs
         .into_par_iter()
-        .zip(wanted)
-        .filter(|(_, wanted)| *wanted)
-        .map(|(spec, _)| {
+        .filter(|r| r.as_ref().map_or(true, |s| needed.contains(&(s.framework.clone(), s.period.clone()))))
+        .map(|spec| {
             let spec = spec?;
             let broken = Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) };
             let path = spec.source.clone();
@@ -418,17 +416,16 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     };
     // Set by set, in the order of the sets' last reports; in each set the aggregate reports,
     // the longest, first, so that no core is left working alone at the end of a set.
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| (jobs[i].sets().max(), matches!(jobs[i].what, JobKind::Area { .. })));
-    for (start, i) in order.into_iter().enumerate() {
-        jobs[i].start = start;
+    jobs.sort_by_key(|job| (job.sets().max(), matches!(job.what, JobKind::Area { .. })));
+    for (start, job) in jobs.iter_mut().enumerate() {
+        job.start = start;
     }
     // Writing (each file synced to disk before it replaces the old one) waits on the disk, not
     // the CPU: one writer thread does it while the workers typeset the next reports.
     let (to_writer, writes) = std::sync::mpsc::sync_channel::<Output>(workers * 2);
     let (results, mut written) = std::thread::scope(|scope| {
         let writer = scope.spawn(move || write_all(writes, progress));
-        let results: Vec<Result<Built, Problems>> = run_parallel_by(&jobs, workers, |job| job.start, |job| {
+        let results: Vec<Result<Built, Problems>> = run_parallel(&jobs, workers, |job| {
                 let _done = Release { sets: &sets, keys: job.sets().collect() };
                 let mut aggregate_time = Duration::ZERO;
                 let figures = match &job.what {
@@ -524,19 +521,13 @@ fn write_all(outputs: std::sync::mpsc::Receiver<Output>, progress: &(dyn Fn(&str
     written
 }
 
-/// Runs `work` on every job on `threads` plain worker threads, results in job order.
+/// Runs `work` on every job on `threads` plain worker threads, starting the jobs in the order
+/// given; results in job order.
 ///
 /// Not rayon's `par_iter`: Typst uses rayon inside compile and export, and a rayon worker
 /// waiting there would steal whole other reports, which makes every per-stage time meaningless.
 pub fn run_parallel<J: Sync, R: Send>(jobs: &[J], threads: usize, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
-    run_parallel_by(jobs, threads, |_| (), work)
-}
-
-/// [`run_parallel`], starting the jobs in the order of `key` (ties in job order).
-pub fn run_parallel_by<J: Sync, R: Send, K: Ord>(jobs: &[J], threads: usize, key: impl Fn(&J) -> K, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
     let threads = threads.clamp(1, jobs.len().max(1));
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| key(&jobs[i]));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -545,9 +536,8 @@ pub fn run_parallel_by<J: Sync, R: Send, K: Ord>(jobs: &[J], threads: usize, key
                     let mut done = Vec::new();
                     loop {
                         let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&i) = order.get(k) else { break };
-                        let job = &jobs[i];
-                        done.push((i, work(job)));
+                        let Some(job) = jobs.get(k) else { break };
+                        done.push((k, work(job)));
                     }
                     done
                 })
@@ -705,7 +695,6 @@ fn select<'a>(
     };
     Ok((members.into_iter().map(|(s, _)| s).collect(), figures))
 }
-
 
 #[cfg(test)]
 mod tests {
