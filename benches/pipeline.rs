@@ -108,7 +108,7 @@ fn main() {
     let mut floors: Vec<(f64, f64)> = (0..repeat.max(5)).map(|_| (floor_process(&root, &dump, 1), floor_process(&root, &dump, 2))).collect();
     floors.sort_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)));
     let (f1, f2) = floors[floors.len() / 2];
-    println!("   the floor alone, same pairs: one thread {f1:.2} s, two threads {f2:.2} s: speed-up {:.2} (pairs: {})",
+    println!("   the floor alone, in pairs run just after: one thread {f1:.2} s, two threads {f2:.2} s: speed-up {:.2} (pairs: {})",
         f1 / f2, floors.iter().map(|(a, b)| format!("{:.2}", a / b)).collect::<Vec<_>>().join(", "));
 
     // 5. Scale corpus.
