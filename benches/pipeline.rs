@@ -88,33 +88,62 @@ fn main() {
     println!("2. typesetting floor: the same {} Typst inputs compiled to the same PDF bytes in one process: {:.2} s on {cores} threads; CPU {floor_cpu:.2} s ({:.2} cores busy) (engine set-up {:.0} ms, not counted)",
         jobs.len(), secs(floor), floor_cpu / secs(floor), setup.as_secs_f64() * 1000.0);
     let ratio = secs(full.wall) / secs(floor);
-    println!("3. full build / floor (median of {} pairs): {ratio:.2} (target at most 1.25: {}); in CPU time {:.2}",
-        repeat.max(1), verdict(ratio <= 1.25), full.cpu / floor_cpu);
+    println!(
+        "3. full build / floor (median of {} pairs): {ratio:.2} (target at most 1.25: {}); in CPU time {:.2}",
+        repeat.max(1),
+        verdict(ratio <= 1.25),
+        full.cpu / floor_cpu
+    );
 
     // 4. Speed-up from one to two workers, in pairs: at least five, as single pairs on this
     // machine range from 1.5 to 1.8 for the same binary.
-    let mut pairs: Vec<(Run, Run)> = (0..repeat.max(5)).map(|_| (build(&root, &data, &out, &["--jobs", "1"]), build(&root, &data, &out, &["--jobs", "2"]))).collect();
+    let mut pairs: Vec<(Run, Run)> =
+        (0..repeat.max(5)).map(|_| (build(&root, &data, &out, &["--jobs", "1"]), build(&root, &data, &out, &["--jobs", "2"]))).collect();
     pairs.sort_by(|a, b| (secs(a.0.wall) / secs(a.1.wall)).total_cmp(&(secs(b.0.wall) / secs(b.1.wall))));
     for (one, two) in &pairs {
-        println!("   pair: one thread {:.2} s (CPU {:.2} s), two threads {:.2} s (CPU {:.2} s, {:.2} cores busy): {:.2}",
-            secs(one.wall), one.cpu, secs(two.wall), two.cpu, two.cpu / secs(two.wall), secs(one.wall) / secs(two.wall));
+        println!(
+            "   pair: one thread {:.2} s (CPU {:.2} s), two threads {:.2} s (CPU {:.2} s, {:.2} cores busy): {:.2}",
+            secs(one.wall),
+            one.cpu,
+            secs(two.wall),
+            two.cpu,
+            two.cpu / secs(two.wall),
+            secs(one.wall) / secs(two.wall)
+        );
     }
     let (one, two) = pairs.swap_remove(pairs.len() / 2);
     let speedup = secs(one.wall) / secs(two.wall);
-    println!("4. one thread {:.2} s, two threads {:.2} s: speed-up {speedup:.2} (median pair; target at least 1.7: {}); two threads kept {:.2} cores busy",
-        secs(one.wall), secs(two.wall), verdict(speedup >= 1.7), two.cpu / secs(two.wall));
+    println!(
+        "4. one thread {:.2} s, two threads {:.2} s: speed-up {speedup:.2} (median pair; target at least 1.7: {}); two threads kept {:.2} cores busy",
+        secs(one.wall),
+        secs(two.wall),
+        verdict(speedup >= 1.7),
+        two.cpu / secs(two.wall)
+    );
     // What Typst alone gains from a second thread on this machine: the floor in a process of
     // its own with Typst's thread pool of one, then two, threads (as `--jobs` sets it).
     let mut floors: Vec<(f64, f64)> = (0..repeat.max(5)).map(|_| (floor_process(&root, &dump, 1), floor_process(&root, &dump, 2))).collect();
     floors.sort_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)));
     let (f1, f2) = floors[floors.len() / 2];
-    println!("   the floor alone, in pairs run just after: one thread {f1:.2} s, two threads {f2:.2} s: speed-up {:.2} (pairs: {})",
-        f1 / f2, floors.iter().map(|(a, b)| format!("{:.2}", a / b)).collect::<Vec<_>>().join(", "));
+    println!(
+        "   the floor alone, in pairs run just after: one thread {f1:.2} s, two threads {f2:.2} s: speed-up {:.2} (pairs: {})",
+        f1 / f2,
+        floors.iter().map(|(a, b)| format!("{:.2}", a / b)).collect::<Vec<_>>().join(", ")
+    );
 
     // 5. Scale corpus.
     let corpus = scratch.join("scale-data");
     let status = Command::new(GENERATE)
-        .args(["--data", data.to_str().expect("utf-8"), "--scale", &scale_areas.to_string(), "--cases", &scale_cases.to_string(), "--out", corpus.to_str().expect("utf-8")])
+        .args([
+            "--data",
+            data.to_str().expect("utf-8"),
+            "--scale",
+            &scale_areas.to_string(),
+            "--cases",
+            &scale_cases.to_string(),
+            "--out",
+            corpus.to_str().expect("utf-8"),
+        ])
         .status()
         .expect("generate-sample runs");
     assert!(status.success(), "generate-sample --scale failed");
@@ -150,8 +179,14 @@ fn main() {
         let expected = secs(small.wall) / n_small * n_large;
         scale_sum += secs(large.wall);
         expected_sum += expected;
-        rows.push(format!("{fw}: sample {n_small} reports {:.2} s ({:.1} ms each), scale {n_large} reports {:.1} s ({:.1} ms each): {:.2}x",
-            secs(small.wall), secs(small.wall) / n_small * 1000.0, secs(large.wall), secs(large.wall) / n_large * 1000.0, secs(large.wall) / expected));
+        rows.push(format!(
+            "{fw}: sample {n_small} reports {:.2} s ({:.1} ms each), scale {n_large} reports {:.1} s ({:.1} ms each): {:.2}x",
+            secs(small.wall),
+            secs(small.wall) / n_small * 1000.0,
+            secs(large.wall),
+            secs(large.wall) / n_large * 1000.0,
+            secs(large.wall) / expected
+        ));
     }
     let paired = scale_sum / expected_sum;
     println!("5. scale corpus, {scale_areas} areas of {scale_cases} cases per framework ({scale_reports} reports):");
@@ -159,12 +194,22 @@ fn main() {
     for row in &rows {
         println!("     {row}");
     }
-    println!("   peak memory of the whole corpus in one build: {} (target at most 1 GiB: {})", mib(scale_peak), verdict(scale_peak.is_some_and(|b| b <= 1 << 30)));
+    println!(
+        "   peak memory of the whole corpus in one build: {} (target at most 1 GiB: {})",
+        mib(scale_peak),
+        verdict(scale_peak.is_some_and(|b| b <= 1 << 30))
+    );
     println!("   whole corpus in one build: {:.1} s, {:.1} ms per report against {:.1} ms for the whole sample ({:.2}x; the mixes differ, see above); CPU {:.1} s ({:.2} cores busy)",
         secs(scale.wall), per_scale * 1000.0, per_sample * 1000.0, per_scale / per_sample, scale.cpu, scale.cpu / secs(scale.wall));
     println!("   sample build before {:.2} s, after {:.2} s", secs(full.wall), secs(after.wall));
-    println!("   per page: {:.2} ms against {:.2} ms for the sample ({:.2}x); pages per report {:.1} against {:.1}",
-        page_scale * 1000.0, page_sample * 1000.0, page_scale / page_sample, pages(&scale) / scale_reports as f64, pages(&full) / reports as f64);
+    println!(
+        "   per page: {:.2} ms against {:.2} ms for the sample ({:.2}x); pages per report {:.1} against {:.1}",
+        page_scale * 1000.0,
+        page_sample * 1000.0,
+        page_scale / page_sample,
+        pages(&scale) / scale_reports as f64,
+        pages(&full) / reports as f64
+    );
     println!("   stages, summed over reports: {}", stages(&scale.summary));
 
     // 6. One area.
@@ -172,8 +217,12 @@ fn main() {
     let t = &single.summary["timings"];
     let typeset = t["typeset"].as_f64().unwrap_or(0.0) + t["pdf_export"].as_f64().unwrap_or(0.0);
     let single_ratio = secs(single.wall) / typeset;
-    println!("6. build --area {area}: {:.0} ms wall, its typesetting {:.0} ms: {single_ratio:.2}x (target at most 3: {})",
-        secs(single.wall) * 1000.0, typeset * 1000.0, verdict(single_ratio <= 3.0));
+    println!(
+        "6. build --area {area}: {:.0} ms wall, its typesetting {:.0} ms: {single_ratio:.2}x (target at most 3: {})",
+        secs(single.wall) * 1000.0,
+        typeset * 1000.0,
+        verdict(single_ratio <= 3.0)
+    );
     println!("   stages: {}", stages(&single.summary));
 }
 
@@ -204,7 +253,17 @@ fn own_cpu() -> f64 {
 fn build(root: &Path, data: &Path, out: &Path, extra: &[&str]) -> Run {
     let (start, cpu) = (Instant::now(), proc_cpu(true));
     let output = Command::new(BIN)
-        .args(["build", "--root", root.to_str().expect("utf-8"), "--data", data.to_str().expect("utf-8"), "--output", out.to_str().expect("utf-8"), "--message-format", "json"])
+        .args([
+            "build",
+            "--root",
+            root.to_str().expect("utf-8"),
+            "--data",
+            data.to_str().expect("utf-8"),
+            "--output",
+            out.to_str().expect("utf-8"),
+            "--message-format",
+            "json",
+        ])
         .args(extra)
         .output()
         .expect("the build runs");
@@ -266,7 +325,10 @@ fn load_jobs(dump: &Path) -> Vec<TypesetJob> {
 }
 
 fn stages(summary: &Value) -> String {
-    summary["timings"].as_object().map(|m| m.iter().map(|(k, v)| format!("{k} {:.2} s", v.as_f64().unwrap_or(0.0))).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+    summary["timings"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| format!("{k} {:.2} s", v.as_f64().unwrap_or(0.0))).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default()
 }
 
 fn peak(summary: &Value) -> Option<u64> {
@@ -282,7 +344,11 @@ fn secs(d: Duration) -> f64 {
 }
 
 fn verdict(met: bool) -> &'static str {
-    if met { "met" } else { "missed" }
+    if met {
+        "met"
+    } else {
+        "missed"
+    }
 }
 
 fn env_or(key: &str, default: usize) -> usize {
@@ -290,8 +356,14 @@ fn env_or(key: &str, default: usize) -> usize {
 }
 
 fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())).unwrap_or_else(|| "unknown CPU".into());
-    let mem = std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| s.lines().next().map(|l| l.trim_start_matches("MemTotal:").trim().to_string())).unwrap_or_default();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| s.lines().next().map(|l| l.trim_start_matches("MemTotal:").trim().to_string()))
+        .unwrap_or_default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     format!("{cores} cores ({cpu}), memory {mem}, {} {}", std::env::consts::OS, std::env::consts::ARCH)
 }

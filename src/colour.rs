@@ -24,7 +24,11 @@ impl Rgb {
     pub fn luminance(self) -> f64 {
         let channel = |c: u8| {
             let c = f64::from(c) / 255.0;
-            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * channel(self.0) + 0.7152 * channel(self.1) + 0.0722 * channel(self.2)
     }
@@ -38,7 +42,11 @@ impl Rgb {
     /// Black or white, whichever reads better on this colour.
     pub fn best_text(self) -> Rgb {
         let (black, white) = (Rgb(0, 0, 0), Rgb(255, 255, 255));
-        if self.contrast(black) >= self.contrast(white) { black } else { white }
+        if self.contrast(black) >= self.contrast(white) {
+            black
+        } else {
+            white
+        }
     }
 
     /// `#rrggbb`.

@@ -11,9 +11,7 @@ pub struct Date {
     pub day: u8,
 }
 
-const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
-];
+const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 impl Date {
     /// Parses `YYYY-MM-DD`, checking that the day exists.

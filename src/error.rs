@@ -81,21 +81,114 @@ pub struct Problem {
     pub location: Box<Location>,
     pub message: String,
     pub hint: Option<String>,
+    /// The offending stretch of a text file (template, YAML), to show as `typst compile` and
+    /// cargo do: the line with the stretch underlined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<Box<Excerpt>>,
+}
+
+/// A stretch of a source file, for a diagnostic that shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Excerpt {
+    /// The file as the message names it.
+    pub file: String,
+    /// The file's text.
+    #[serde(skip)]
+    pub source: String,
+    /// Byte range of the stretch in `source`.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line and column of the start.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Excerpt {
+    /// The stretch `range` of `source` (clamped to the text, on character boundaries).
+    pub fn new(file: impl Into<String>, source: impl Into<String>, range: std::ops::Range<usize>) -> Excerpt {
+        let source = source.into();
+        let mut start = range.start.min(source.len());
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = range.end.clamp(start, source.len());
+        while !source.is_char_boundary(end) {
+            end += 1;
+        }
+        let before = &source[..start];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Excerpt { file: file.into(), source, start, end, line, column }
+    }
+
+    /// The stretch at 1-based `line` and `column` (a whole line when `column` is 0).
+    pub fn at_line(file: impl Into<String>, source: impl Into<String>, line: usize, column: usize) -> Excerpt {
+        let source = source.into();
+        let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+        let text = source[line_start.min(source.len())..].lines().next().unwrap_or("");
+        let (start, end) = if column == 0 {
+            (line_start, line_start + text.len())
+        } else {
+            let offset: usize = text.chars().take(column - 1).map(char::len_utf8).sum();
+            let len = text[offset..].chars().next().map_or(0, char::len_utf8);
+            (line_start + offset, line_start + offset + len)
+        };
+        Excerpt::new(file, source, start..end)
+    }
+
+    /// The excerpt as codespan-reporting renders it: the message, the file, line and column,
+    /// the line itself with the stretch underlined, then `notes`.
+    pub fn render(&self, severity: &str, message: &str, notes: Vec<String>, colour: bool) -> String {
+        use codespan_reporting::diagnostic::{Diagnostic, Label};
+        use codespan_reporting::files::SimpleFile;
+        use codespan_reporting::term::{self, termcolor};
+        let file = SimpleFile::new(self.file.as_str(), self.source.as_str());
+        let diagnostic = if severity == "warning" { Diagnostic::warning() } else { Diagnostic::error() };
+        let diagnostic = diagnostic.with_message(message).with_labels(vec![Label::primary((), self.start..self.end)]).with_notes(notes);
+        let config = term::Config::default();
+        let text = if colour {
+            let styles = term::Styles::default();
+            let mut ansi = termcolor::Ansi::new(Vec::new());
+            let _ = term::emit_to_write_style(&mut term::StylesWriter::new(&mut ansi, &styles), &config, &file, &diagnostic);
+            String::from_utf8_lossy(&ansi.into_inner()).into_owned()
+        } else {
+            term::emit_into_string(&config, &file, &diagnostic).unwrap_or_default()
+        };
+        text.trim_end().to_string()
+    }
 }
 
 impl Problem {
     pub fn data(location: Location, message: impl Into<String>) -> Self {
-        Self { kind: Kind::Data, location: Box::new(location), message: message.into(), hint: None }
+        Self { kind: Kind::Data, location: Box::new(location), message: message.into(), hint: None, excerpt: None }
     }
     pub fn template(location: Location, message: impl Into<String>) -> Self {
-        Self { kind: Kind::Template, location: Box::new(location), message: message.into(), hint: None }
+        Self { kind: Kind::Template, location: Box::new(location), message: message.into(), hint: None, excerpt: None }
     }
     pub fn internal(location: Location, message: impl Into<String>) -> Self {
-        Self { kind: Kind::Internal, location: Box::new(location), message: message.into(), hint: None }
+        Self { kind: Kind::Internal, location: Box::new(location), message: message.into(), hint: None, excerpt: None }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+    pub fn with_excerpt(mut self, excerpt: Excerpt) -> Self {
+        self.excerpt = Some(Box::new(excerpt));
+        self
+    }
+    /// The problem as a terminal shows it: the one-line form, then the source excerpt where
+    /// there is one.
+    pub fn render(&self, severity: &str, colour: bool) -> String {
+        let Some(x) = &self.excerpt else { return format!("{severity}: {self}") };
+        let mut notes = Vec::new();
+        let l = &self.location;
+        if l.file.to_string_lossy() != x.file || l.key.is_some() || l.column.is_some() {
+            notes.push(format!("in {l}"));
+        }
+        if let Some(h) = &self.hint {
+            notes.push(format!("hint: {h}"));
+        }
+        x.render(severity, &self.message, notes, colour)
     }
     /// An I/O failure on `path`, named.
     pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
@@ -131,7 +224,11 @@ impl Problems {
     }
     /// `Ok(value)` when nothing was found, else every problem.
     pub fn into_result<T>(self, value: T) -> Result<T, Problems> {
-        if self.0.is_empty() { Ok(value) } else { Err(self) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 }
 
@@ -165,39 +262,17 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Problem> {
     std::fs::read(path).map_err(|e| Problem::io(path, "read the file", &e))
 }
 
-/// The candidate closest to `word` (case-insensitive edit distance), if it is close enough to
-/// be what was meant.
+/// The candidate closest to `word` (case-insensitive edit distance in which swapping two
+/// neighbouring letters counts as one edit, "Yse" → "Yes"), if it is close enough to be what
+/// was meant.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let w = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&w, &c.to_lowercase()), c))
+        .map(|c| (strsim::osa_distance(&w, &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= (c.chars().count().max(w.chars().count()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Edit distance where swapping two neighbouring letters counts as one edit ("Yse" → "Yes").
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
-use crate::error::{self, Problem};
+use crate::error::{self, Problem, Problems};
 
 /// Draft findings or a published report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,8 +127,12 @@ impl Questionnaire {
 pub struct QuestionnaireQuestion {
     pub text: String,
     /// How many gave each answer, in the order of `answers`.
-    pub counts: Vec<u32>,
+    pub counts: Vec<u64>,
 }
+
+/// The most answers one question of one area's questionnaire may count: far above any real
+/// questionnaire, far below any limit of arithmetic over thousands of areas.
+pub const MAX_COUNT: u64 = 1_000_000;
 
 /// The questionnaires' shape: answers to choose from, and a count for each of them.
 fn check_questionnaires(spec: &InspectionSpec, path: &Path) -> Result<(), Problem> {
@@ -139,13 +143,24 @@ fn check_questionnaires(spec: &InspectionSpec, path: &Path) -> Result<(), Proble
                 .with_hint("list the answers offered, most positive first, such as [\"Yes, definitely\", \"Yes, reasonably\", \"Not really\"]"));
         }
         if q.positive.is_some_and(|p| p == 0 || p >= q.answers.len()) {
-            return Err(Problem::data(at(format!("questionnaires[{k}].positive")), format!("`positive` must count some but not all of the {} answers of `{}`", q.answers.len(), q.title))
-                .with_hint(format!("a number from 1 to {}, or leave it out", q.answers.len() - 1)));
+            return Err(Problem::data(
+                at(format!("questionnaires[{k}].positive")),
+                format!("`positive` must count some but not all of the {} answers of `{}`", q.answers.len(), q.title),
+            )
+            .with_hint(format!("a number from 1 to {}, or leave it out", q.answers.len() - 1)));
         }
         if q.questions.is_empty() {
-            return Err(Problem::data(at(format!("questionnaires[{k}].questions")), format!("`{}` has no question", q.title)).with_hint("add `questions: [{text, counts}]` or remove the questionnaire"));
+            return Err(Problem::data(at(format!("questionnaires[{k}].questions")), format!("`{}` has no question", q.title))
+                .with_hint("add `questions: [{text, counts}]` or remove the questionnaire"));
         }
         for (j, question) in q.questions.iter().enumerate() {
+            if let Some(&n) = question.counts.iter().find(|&&n| n > MAX_COUNT) {
+                return Err(Problem::data(
+                    at(format!("questionnaires[{k}].questions[{j}].counts")),
+                    format!("a count of {n} answers is not believable for one area's questionnaire"),
+                )
+                .with_hint(format!("counts are numbers of people who answered, at most {MAX_COUNT}")));
+            }
             if question.counts.len() != q.answers.len() {
                 return Err(Problem::data(
                     at(format!("questionnaires[{k}].questions[{j}].counts")),
@@ -164,19 +179,178 @@ impl InspectionSpec {
     }
 }
 
-pub fn load_inspection(path: &Path) -> Result<InspectionSpec, Problem> {
+pub fn load_inspection(path: &Path) -> Result<InspectionSpec, Problems> {
     let text = error::read_to_string(path)?;
     let mut spec: InspectionSpec = crate::yaml::from_str(&text, path)?;
     spec.source = path.to_path_buf();
     if spec.id.is_empty() {
-        spec.id = path
-            .parent()
-            .and_then(|p| p.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| spec.area.clone());
+        spec.id = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| spec.area.clone());
     }
     check_questionnaires(&spec, path)?;
+    check_text(&spec, path)?;
+    breakable_narrative(&mut spec.narrative);
     Ok(spec)
+}
+
+/// Inspectors' text may hold words longer than a line (a pasted address, a run of letters):
+/// an invisible break opportunity (U+200B) every 20 characters of such a word lets the line
+/// break there instead of running off the page. Nothing visible changes.
+pub fn breakable(text: &str) -> String {
+    const LONG: usize = 30;
+    if !text.split_whitespace().any(|w| w.chars().count() > LONG) {
+        return text.to_string();
+    }
+    // Words of up to LONG characters are left whole: only a long run gets breaks.
+    text.split_inclusive(char::is_whitespace).map(|w| if w.trim_end().chars().count() > LONG { breakable_word(w) } else { w.to_string() }).collect()
+}
+
+fn breakable_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + word.len() / 20 * 3);
+    for (i, c) in word.chars().enumerate() {
+        if i > 0 && i % 20 == 0 && !c.is_whitespace() {
+            out.push('\u{200B}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn breakable_narrative(n: &mut Narrative) {
+    n.summary = breakable(&n.summary);
+    for list in [&mut n.strengths, &mut n.areas_for_improvement, &mut n.recommendations, &mut n.context] {
+        list.iter_mut().for_each(|t| *t = breakable(t));
+    }
+    for st in n.standards.values_mut() {
+        st.strengths.iter_mut().for_each(|t| *t = breakable(t));
+        st.areas_for_improvement.iter_mut().for_each(|t| *t = breakable(t));
+    }
+}
+
+/// What a report prints must be there: a name on the cover, words in every list item; and
+/// the id and period, which become parts of the output path, must be safe there.
+fn check_text(spec: &InspectionSpec, path: &Path) -> Result<(), Problems> {
+    let mut problems = Problems::default();
+    let at = |key: &str| error::Location::file(path).key(key);
+    if let Err(why) = crate::ids::check(&spec.id) {
+        let key = if path.parent().and_then(|p| p.file_name()).is_some_and(|n| n.to_string_lossy() == spec.id) { "(folder name)" } else { "id" };
+        problems.push(
+            Problem::data(at(key), format!("inspection id `{}` {why}", spec.id))
+                .with_hint(format!("the id (the folder name unless `id` is given) names the report's file: {}", crate::ids::HINT)),
+        );
+    }
+    if let Err(why) = crate::ids::check(&spec.period) {
+        problems.push(
+            Problem::data(at("period"), format!("period `{}` {why}", spec.period))
+                .with_hint(format!("the period names the report's folder: {}", crate::ids::HINT)),
+        );
+    }
+    for (key, value) in
+        [("area", &spec.area), ("area_kind", &spec.area_kind), ("region", &spec.region), ("provider", &spec.provider), ("lead_inspector", &spec.lead_inspector)]
+    {
+        if value.trim().is_empty() {
+            problems.push(Problem::data(at(key), format!("`{key}` is empty")).with_hint("the report prints it: write it as it should appear"));
+        }
+    }
+    let n = &spec.narrative;
+    let mut lists: Vec<(String, &Vec<String>)> = vec![
+        ("narrative.strengths".into(), &n.strengths),
+        ("narrative.areas_for_improvement".into(), &n.areas_for_improvement),
+        ("narrative.recommendations".into(), &n.recommendations),
+        ("narrative.context".into(), &n.context),
+    ];
+    for (id, st) in &n.standards {
+        lists.push((format!("narrative.standards.{}.strengths", quote_key(id)), &st.strengths));
+        lists.push((format!("narrative.standards.{}.areas_for_improvement", quote_key(id)), &st.areas_for_improvement));
+    }
+    for (key, list) in lists {
+        if let Some(i) = list.iter().position(|t| t.trim().is_empty()) {
+            problems.push(Problem::data(at(&format!("{key}[{i}]")), "an empty item").with_hint("write the finding, or remove the empty `-` line"));
+        }
+    }
+    if spec.status == Status::Published && n.recommendations.is_empty() {
+        problems.push(
+            Problem::data(at("narrative.recommendations"), "a published report needs its recommendations")
+                .with_hint("list them under `narrative.recommendations`; while they are being written, mark the inspection `status: draft`"),
+        );
+    }
+    problems.into_result(())
+}
+
+/// What an inspection file says about its framework must exist there: its provider, when the
+/// framework has standards for some providers only; every standard or criterion its narrative
+/// and judged ratings name (findings under a mistyped key would vanish from the report).
+pub fn check_against(spec: &InspectionSpec, fw: &crate::framework::FrameworkSpec) -> Result<(), Problems> {
+    let mut problems = Problems::default();
+    let at = |key: String| error::Location::file(&spec.source).key(key);
+    let suggest = |word: &str, known: &[&str]| match error::did_you_mean(word, known.iter().copied()) {
+        Some(k) => format!("did you mean `{k}`? The framework has: {}", known.join(", ")),
+        None => format!("the framework has: {}", known.join(", ")),
+    };
+    let mut providers: Vec<&str> = fw.standards.iter().filter_map(|s| s.providers.as_ref()).flatten().map(String::as_str).collect();
+    providers.sort_unstable();
+    providers.dedup();
+    if !providers.is_empty() && !providers.contains(&spec.provider.as_str()) {
+        problems.push(
+            Problem::data(
+                at("provider".into()),
+                format!("provider `{}` is not one the framework's standards name, so its provider-specific standards would be left out", spec.provider),
+            )
+            .with_hint(suggest(&spec.provider, &providers)),
+        );
+    }
+    let standards: Vec<&str> = fw.standards.iter().filter(|s| s.applies_to(&spec.provider)).map(|s| s.id.as_str()).collect();
+    let criteria: Vec<&str> = fw.judged_sections.iter().flat_map(|j| j.criteria.iter().map(|c| c.id.as_str())).collect();
+    let known: Vec<&str> = standards.iter().chain(&criteria).copied().collect();
+    for key in spec.narrative.standards.keys() {
+        if known.is_empty() {
+            problems.push(
+                Problem::data(
+                    at(format!("narrative.standards.{}", quote_key(key))),
+                    format!("{} has no standards or judged criteria: these findings would not be printed", fw.short_name),
+                )
+                .with_hint("put the findings in `narrative.strengths` and `narrative.areas_for_improvement`"),
+            );
+        } else if !known.contains(&key.as_str()) {
+            problems.push(
+                Problem::data(
+                    at(format!("narrative.standards.{}", quote_key(key))),
+                    format!(
+                        "`{key}` is not a standard or criterion of {} for provider `{}`: these findings would not be printed",
+                        fw.short_name, spec.provider
+                    ),
+                )
+                .with_hint(suggest(key, &known)),
+            );
+        }
+    }
+    let judged: Vec<&str> =
+        fw.standards.iter().filter(|s| s.applies_to(&spec.provider) && s.rule == crate::framework::StandardRule::Judged).map(|s| s.id.as_str()).collect();
+    for key in spec.judged_ratings.keys() {
+        if !judged.contains(&key.as_str()) {
+            let hint = if judged.is_empty() {
+                format!("{} has no standard rated by inspectors: remove `judged_ratings`", fw.short_name)
+            } else {
+                suggest(key, &judged)
+            };
+            problems.push(
+                Problem::data(
+                    at(format!("judged_ratings.{}", quote_key(key))),
+                    format!("`{key}` is not a standard rated by inspectors: this rating would not be used"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    problems.into_result(())
+}
+
+/// A key as a key path shows it: quoted unless it is a plain word.
+pub fn quote_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !key.starts_with(|c: char| c.is_ascii_digit()) {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    }
 }
 
 /// The framework and period of an inspection file that does not load, if they can be read:
@@ -237,9 +411,33 @@ pub fn load_aggregate(path: &Path) -> Result<AggregateSpec, Problem> {
     let text = error::read_to_string(path)?;
     let mut spec: AggregateSpec = crate::yaml::from_str(&text, path)?;
     spec.source = path.to_path_buf();
+    let at = |key: &str| crate::error::Location::file(path).key(key);
     if spec.inspections.period.is_some() == spec.inspections.list.is_some() {
-        return Err(Problem::data(crate::error::Location::file(path).key("inspections"), "say either `period` or `list`, not both or neither")
+        return Err(Problem::data(at("inspections"), "say either `period` or `list`, not both or neither")
             .with_hint("`inspections: {period: 2011-12}` takes every inspection of the framework in that period"));
+    }
+    if let Err(why) = crate::ids::check(&spec.id) {
+        return Err(
+            Problem::data(at("id"), format!("aggregate id `{}` {why}", spec.id)).with_hint(format!("the id names the report's file: {}", crate::ids::HINT))
+        );
+    }
+    if spec.title.trim().is_empty() {
+        return Err(Problem::data(at("title"), "`title` is empty").with_hint("the report prints it on its cover"));
+    }
+    if let Some(list) = &spec.inspections.list {
+        if list.is_empty() {
+            return Err(Problem::data(at("inspections.list"), "the list of inspections is empty")
+                .with_hint("name the inspections (their folder names) the report covers"));
+        }
+        for (i, id) in list.iter().enumerate() {
+            if list[..i].contains(id) {
+                return Err(Problem::data(
+                    at(&format!("inspections.list[{i}]")),
+                    format!("inspection `{id}` is listed twice: its cases would be counted twice"),
+                )
+                .with_hint("list each inspection once"));
+            }
+        }
     }
     Ok(spec)
 }

@@ -20,6 +20,7 @@ pub mod date;
 pub mod discover;
 pub mod error;
 pub mod framework;
+pub mod ids;
 pub mod ingest;
 pub mod inspection;
 pub mod project;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use inspection_reports::error::Kind;
-use inspection_reports::project;
+use inspection_reports::project::{self, Progress};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
@@ -16,16 +16,25 @@ fn main() -> ExitCode {
         // Typst's own parallel work (layout, export) shares the same number of threads.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
+    init_logging();
     let quiet = cli.quiet();
-    let progress = move |line: &str| {
-        if !quiet {
-            eprintln!("{line}");
-        }
-    };
-    if !quiet && std::io::stderr().is_terminal() {
+    let terminal = std::io::stderr().is_terminal();
+    if !quiet && terminal {
         eprintln!("{verb} reports from {}", settings.data.display());
     }
+    let reporter = Reporter::new(
+        if quiet {
+            Mode::Silent
+        } else if terminal {
+            Mode::Bar
+        } else {
+            Mode::Lines
+        },
+        verb,
+    );
+    let progress = |event: Progress<'_>| reporter.hear(event);
     let summary = project::run(&settings, &progress);
+    reporter.finish();
     let code = match summary.worst() {
         None => cli::EXIT_OK,
         Some(Kind::Data) => cli::EXIT_DATA,
@@ -36,11 +45,13 @@ fn main() -> ExitCode {
         print_json(&summary, code);
         return ExitCode::from(code);
     }
+    // Problems with a source excerpt are shown as `typst compile` and cargo show them.
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for w in &summary.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{}", w.render("warning", colour));
     }
     for p in &summary.problems.0 {
-        eprintln!("error: {p}");
+        eprintln!("{}", p.render("error", colour));
     }
     if cli.timings() {
         eprintln!("time per stage, summed over reports on {} threads:", settings.jobs.unwrap_or_else(rayon::current_num_threads));
@@ -63,7 +74,8 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// One JSON object per line: every report built, every warning and error, then the summary.
+/// One JSON object per line: every report built, every warning and error, then the summary
+/// (`docs/message-format.md`).
 fn print_json(summary: &project::Summary, code: u8) {
     use serde_json::json;
     for b in &summary.built {
@@ -71,7 +83,11 @@ fn print_json(summary: &project::Summary, code: u8) {
     }
     for (severity, list) in [("warning", &summary.warnings), ("error", &summary.problems.0)] {
         for p in list {
-            println!("{}", json!({ "type": "problem", "severity": severity, "kind": p.kind, "location": p.location, "message": p.message, "hint": p.hint }));
+            let mut message = json!({ "type": "problem", "severity": severity, "kind": p.kind, "location": p.location, "message": p.message, "hint": p.hint });
+            if let Some(x) = &p.excerpt {
+                message["excerpt"] = json!(x);
+            }
+            println!("{message}");
         }
     }
     println!(
@@ -96,4 +112,75 @@ fn peak_memory() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
     Some(kib * 1024)
+}
+
+/// Logs for those who debug: `INSPECTION_REPORTS_LOG=debug` (any `tracing` filter directive,
+/// such as `inspection_reports::project=debug`); nothing by default.
+fn init_logging() {
+    let Some(filter) = std::env::var_os("INSPECTION_REPORTS_LOG") else { return };
+    let filter = tracing_subscriber::EnvFilter::new(filter.to_string_lossy());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
+}
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `--quiet` or `--message-format json`: nothing while building.
+    Silent,
+    /// A terminal: one progress bar (done of total, the report being made, elapsed).
+    Bar,
+    /// A log file or a pipe: one plain line per report.
+    Lines,
+}
+
+/// Shows a run's progress as `Mode` says.
+struct Reporter {
+    mode: Mode,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Reporter {
+    fn new(mode: Mode, verb: &str) -> Reporter {
+        let bar = (mode == Mode::Bar).then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            let style = indicatif::ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} reports, {elapsed} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_prefix(verb.to_lowercase());
+            bar
+        });
+        Reporter { mode, bar }
+    }
+
+    fn hear(&self, event: Progress<'_>) {
+        match (self.mode, event) {
+            (Mode::Silent, _) => {}
+            (Mode::Bar, e) => {
+                let Some(bar) = &self.bar else { return };
+                match e {
+                    Progress::Planned(n) => bar.set_length(n as u64),
+                    Progress::Started(pdf) => bar.set_message(short(pdf)),
+                    Progress::Done { .. } | Progress::Failed(_) => bar.inc(1),
+                }
+            }
+            (Mode::Lines, Progress::Done { pdf, pages, written }) => {
+                eprintln!("{:>8} {} ({pages} pages)", if written { "built" } else { "checked" }, pdf.display());
+            }
+            (Mode::Lines, Progress::Failed(pdf)) => eprintln!("{:>8} {}", "failed", pdf.display()),
+            (Mode::Lines, _) => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `omi2/2011-12/cumbria.pdf` from a report's full path.
+fn short(pdf: &std::path::Path) -> String {
+    let parts: Vec<_> = pdf.iter().rev().take(3).collect();
+    parts.into_iter().rev().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/")
 }

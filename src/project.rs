@@ -119,7 +119,16 @@ impl std::ops::AddAssign for Timings {
 
 impl Timings {
     fn fields_mut(&mut self) -> [&mut Duration; 8] {
-        [&mut self.discover, &mut self.ingest, &mut self.aggregate, &mut self.render, &mut self.charts, &mut self.typeset, &mut self.pdf_export, &mut self.write]
+        [
+            &mut self.discover,
+            &mut self.ingest,
+            &mut self.aggregate,
+            &mut self.render,
+            &mut self.charts,
+            &mut self.typeset,
+            &mut self.pdf_export,
+            &mut self.write,
+        ]
     }
 
     /// `(stage, time)` in pipeline order.
@@ -155,14 +164,27 @@ struct Output {
 /// A report to produce: where it goes and how to render it.
 struct Job<'a> {
     pdf: PathBuf,
+    /// Where the published version of this report is (the same as `pdf` unless it is a
+    /// draft): a draft compares its figures with it.
+    published: PathBuf,
     what: JobKind<'a>,
     /// Position in the order reports are started.
     start: usize,
 }
 
 enum JobKind<'a> {
-    Area { inspection: &'a InspectionSpec, cases: &'a CaseTable, set: usize },
-    Aggregate { spec: &'a AggregateSpec, figures: AggregateFigures, inspections: Vec<&'a InspectionSpec> },
+    /// `without`: inspections of its comparison set that could not be read (a draft only).
+    Area {
+        inspection: &'a InspectionSpec,
+        cases: &'a CaseTable,
+        set: usize,
+        without: Vec<String>,
+    },
+    Aggregate {
+        spec: &'a AggregateSpec,
+        figures: AggregateFigures,
+        inspections: Vec<&'a InspectionSpec>,
+    },
 }
 
 /// Where an aggregate report's figures come from.
@@ -257,8 +279,21 @@ impl<T> Drop for Release<'_, T> {
     }
 }
 
-/// Runs the pipeline; `progress` hears one line per report.
-pub fn run(settings: &Settings, progress: &(dyn Fn(&str) + Sync)) -> Summary {
+/// What a run tells its caller as it goes (a progress bar, plain lines, nothing).
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// How many reports this run will produce.
+    Planned(usize),
+    /// A report was started.
+    Started(&'a Path),
+    /// A report was built (written) or, for `check`, typeset.
+    Done { pdf: &'a Path, pages: usize, written: bool },
+    /// A report failed (its problems are in the summary).
+    Failed(&'a Path),
+}
+
+/// Runs the pipeline; `progress` hears of every report as it starts and ends.
+pub fn run(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync)) -> Summary {
     let start = Instant::now();
     let mut summary = Summary::default();
     let result = run_inner(settings, progress, &mut summary);
@@ -270,11 +305,14 @@ pub fn run(settings: &Settings, progress: &(dyn Fn(&str) + Sync)) -> Summary {
     summary
 }
 
-fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mut Summary) -> Result<(), Problems> {
+fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summary: &mut Summary) -> Result<(), Problems> {
     let _lock = if settings.write { Some(OutputLock::acquire(&settings.output)?) } else { None };
     let clock = Instant::now();
-    let inputs = crate::discover::discover(&settings.data)?;
+    let (inputs, walk_problems) = crate::discover::discover(&settings.data)?;
+    summary.failed += walk_problems.0.len();
+    summary.problems.extend(walk_problems);
     summary.timings.discover = clock.elapsed();
+    tracing::debug!(frameworks = inputs.frameworks.len(), inspections = inputs.inspections.len(), aggregates = inputs.aggregates.len(), "discovered");
     let clock = Instant::now();
 
     // Frameworks.
@@ -283,13 +321,13 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
 
     // Inspections and their exports, each on its own: a broken one is reported and skipped.
     // For a broken one, what is known of it (its folder, framework and period) is kept, so that
-    // no aggregate is published without it.
+    // no report that compares with it is published without it.
     let specs: Vec<Result<InspectionSpec, (Broken, Problems)>> = inputs
         .inspections
         .par_iter()
         .map(|path| {
             let folder = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let spec = inspection::load_inspection(path).map_err(|p| (Broken { id: folder.clone(), set: inspection::peek_set(path) }, p.into()))?;
+            let spec = inspection::load_inspection(path).map_err(|p| (Broken { id: folder.clone(), set: inspection::peek_set(path) }, p))?;
             if broken_frameworks.contains(&spec.framework) {
                 let p = Problem::data(Location::file(path).key("framework"), format!("not built: framework `{}` has errors (listed above)", spec.framework))
                     .with_hint("fix the framework file; its inspections build once it loads");
@@ -298,6 +336,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
             Ok(spec)
         })
         .collect();
+    // Two inspections with one id in one framework (a copied folder): neither is built, as
+    // neither can be told apart in aggregate lists or output paths.
+    let specs = refuse_duplicate_ids(specs);
     // Exports are read only for the comparison sets of the reports asked for: `build --area X`
     // reads the exports of X's set, not of the whole corpus.
     let needed: std::collections::BTreeSet<(String, String)> =
@@ -317,11 +358,6 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     for r in loaded {
         match r {
             Ok((spec, table)) => {
-                if let Some(dup) = inspections.iter().find(|(s, _)| s.id == spec.id && s.framework == spec.framework) {
-                    summary.problems.push(Problem::data(Location::file(&spec.source), format!("inspection id `{}` is also used by {}", spec.id, dup.0.source.display())).with_hint("give each inspection folder its own name"));
-                    summary.failed += 1;
-                    continue;
-                }
                 summary.warnings.extend(table.warnings.iter().cloned());
                 inspections.push((spec, table));
             }
@@ -332,9 +368,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
             }
         }
     }
-    for key in broken.iter().filter_map(|b| b.set.clone()).collect::<std::collections::BTreeSet<_>>() {
-        summary.warnings.push(Problem::data(Location::file(&settings.data), format!("the {} {} areas are compared without the inspections that failed above", key.0, key.1))
-            .with_hint("their area reports show aggregate, lowest and highest figures of the areas that loaded; fix the failed inspection and build again"));
+    // A folder under inspections/ that could not be read may hold any inspection.
+    for path in &inputs.unreadable_inspections {
+        broken.push(Broken { id: path.display().to_string(), set: None });
     }
 
     summary.timings.ingest = clock.elapsed();
@@ -347,8 +383,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     set_keys.dedup();
     let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period);
 
-    // Aggregate report definitions.
-    let mut aggregates = Vec::new();
+    // Aggregate report definitions; two with one id are both refused (one would overwrite the
+    // other's PDF).
+    let mut aggregates: Vec<AggregateSpec> = Vec::new();
     for path in &inputs.aggregates {
         match inspection::load_aggregate(path) {
             Ok(spec) => aggregates.push(spec),
@@ -358,18 +395,81 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
             }
         }
     }
-
-    // The jobs.
-    let mut jobs: Vec<Job<'_>> = Vec::new();
-    for (spec, cases) in inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)) {
-        let pdf = settings.output.join(&spec.framework).join(&spec.period).join(format!("{}.pdf", spec.id));
-        jobs.push(Job { pdf, what: JobKind::Area { inspection: spec, cases, set: set_of(spec).expect("every kept inspection has its set") }, start: 0 });
+    let mut aggregates_ok = Vec::new();
+    for spec in &aggregates {
+        let others: Vec<String> = aggregates.iter().filter(|o| o.id == spec.id && o.source != spec.source).map(|o| o.source.display().to_string()).collect();
+        if others.is_empty() {
+            aggregates_ok.push(spec);
+        } else {
+            summary.problems.push(
+                Problem::data(Location::file(&spec.source).key("id"), format!("not built: aggregate id `{}` is also used by {}", spec.id, others.join(", ")))
+                    .with_hint("give each aggregate report definition its own id: the id names its PDF"),
+            );
+            summary.failed += 1;
+        }
     }
-    for spec in aggregates.iter().filter(|a| settings.filter.keeps_aggregate(a)) {
-        match select(spec, &frameworks, &inspections, &broken, &set_keys) {
-            Ok((members, figures)) => {
-                let pdf = settings.output.join("aggregate").join(format!("{}.pdf", spec.id));
-                jobs.push(Job { pdf, what: JobKind::Aggregate { spec, figures, inspections: members }, start: 0 });
+    // The jobs.
+    let draft_area = |s: &InspectionSpec| settings.draft || s.status == crate::inspection::Status::Draft;
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    // Area reports whose comparison set lost an inspection: published ones are not rebuilt
+    // (their previous PDFs stay), drafts compare with the areas that loaded and say so.
+    let mut held_back: BTreeMap<(String, String), (Vec<&InspectionSpec>, Vec<String>)> = BTreeMap::new();
+    for (spec, cases) in inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)) {
+        let missing: Vec<String> = broken
+            .iter()
+            .filter(|b| b.set.as_ref().is_none_or(|k| k.0 == spec.framework && k.1 == spec.period))
+            .map(|b| b.id.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let draft = draft_area(spec);
+        if !missing.is_empty() && !draft {
+            let entry = held_back.entry((spec.framework.clone(), spec.period.clone())).or_default();
+            entry.0.push(spec);
+            entry.1 = missing;
+            continue;
+        }
+        let parts: Vec<&str> = if draft { vec!["drafts", &spec.framework, &spec.period] } else { vec![&spec.framework, &spec.period] };
+        let pdf = match crate::ids::output_path(&settings.output, &parts, &format!("{}.pdf", spec.id)) {
+            Ok(p) => p,
+            Err(p) => {
+                summary.problems.push(p);
+                summary.failed += 1;
+                continue;
+            }
+        };
+        let published = settings.output.join(&spec.framework).join(&spec.period).join(format!("{}.pdf", spec.id));
+        let set = set_of(spec).expect("every kept inspection has its set");
+        jobs.push(Job { pdf, published, what: JobKind::Area { inspection: spec, cases, set, without: missing }, start: 0 });
+    }
+    for ((fw, period), (specs, missing)) in &held_back {
+        let names: Vec<String> = specs.iter().map(|s| s.id.clone()).collect();
+        let shown = if names.len() > 6 { format!("{} and {} more", names[..5].join(", "), names.len() - 5) } else { names.join(", ") };
+        summary.problems.push(
+            Problem::data(
+                Location::file(&settings.data),
+                format!("not rebuilt: the {} area report(s) of {fw} {period} ({shown}), because {} of their comparison set could not be read and their comparisons would be wrong without it", specs.len(), missing.join(", ")),
+            )
+            .with_hint("fix the problems listed above; the previous PDFs are left as they were (`build --draft` compares with the areas that loaded, and says so on the page)"),
+        );
+        summary.failed += specs.len();
+    }
+    for spec in aggregates_ok.iter().filter(|a| settings.filter.keeps_aggregate(a)) {
+        let unreadable_aggregates = inputs.unreadable_other.iter().any(|p| p.starts_with(settings.data.join("aggregates")));
+        let selected = if unreadable_aggregates {
+            Err(Problem::data(Location::file(&spec.source), "not built: part of the aggregates folder could not be read (see above)")
+                .with_hint("an aggregate report definition may be there; fix the folder's permissions")
+                .into())
+        } else {
+            select(spec, &frameworks, &inspections, &broken, &set_keys)
+        };
+        let draft = settings.draft || spec.status == crate::inspection::Status::Draft;
+        let parts: Vec<&str> = if draft { vec!["drafts", "aggregate"] } else { vec!["aggregate"] };
+        match selected.and_then(|s| crate::ids::output_path(&settings.output, &parts, &format!("{}.pdf", spec.id)).map(|pdf| (s, pdf)).map_err(Problems::from))
+        {
+            Ok(((members, figures), pdf)) => {
+                let published = settings.output.join("aggregate").join(format!("{}.pdf", spec.id));
+                jobs.push(Job { pdf, published, what: JobKind::Aggregate { spec, figures, inspections: members }, start: 0 });
             }
             Err(p) => {
                 summary.problems.extend(p);
@@ -377,14 +477,68 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
             }
         }
     }
+    // No two reports may write one file (the ids above make it so; this is the last guard).
+    let mut seen = std::collections::HashSet::new();
+    let collisions: std::collections::BTreeSet<PathBuf> = jobs.iter().filter(|j| !seen.insert(j.pdf.clone())).map(|j| j.pdf.clone()).collect();
+    if !collisions.is_empty() {
+        jobs.retain(|j| !collisions.contains(&j.pdf));
+        for pdf in collisions {
+            summary.problems.push(
+                Problem::internal(Location::file(&pdf), "not built: two reports would write this file")
+                    .with_hint("give every inspection and aggregate report its own id"),
+            );
+            summary.failed += 1;
+        }
+    }
     let filtered = settings.filter.inspection.is_some() || settings.filter.area.is_some() || settings.filter.framework.is_some();
-    if filtered && jobs.is_empty() {
-        return Err(Problem::data(Location::file(&settings.data), "no report matches the filter").with_hint("check the spelling of --framework, --inspection or --area").into());
+    if filtered && jobs.is_empty() && summary.problems.is_empty() {
+        return Err(Problem::data(Location::file(&settings.data), "no report matches the filter")
+            .with_hint("check the spelling of --framework, --inspection or --area")
+            .into());
     }
 
     // Render, typeset and publish, in parallel; one warm engine for all.
     let text = TextModel::load(&settings.templates.join("text"))?;
     let engine = Engine::new(&settings.templates, &settings.fonts)?;
+    // Every character of the data must be drawable by the report fonts: refuse a report whose
+    // inputs hold one that is not, naming the file, key and character.
+    let mut undrawable: BTreeMap<PathBuf, Problems> = BTreeMap::new();
+    let mut check_file = |source: &Path, value: serde_json::Value| {
+        if !undrawable.contains_key(source) {
+            let mut found = Vec::new();
+            undrawable_text(&engine, &value, String::new(), &mut found);
+            let problems = found
+                .into_iter()
+                .map(|(key, c)| {
+                    Problem::data(
+                        Location::file(source).key(key),
+                        format!("the character `{c}` (U+{:04X}) cannot be drawn by any of the report fonts", c as u32),
+                    )
+                    .with_hint("replace it (an emoji or a letter of another script), or add a font that has it to the fonts folder, with its licence")
+                })
+                .collect();
+            undrawable.insert(source.to_path_buf(), Problems(problems));
+        }
+        undrawable[source].clone()
+    };
+    jobs.retain(|job| {
+        let (own, fw) = match &job.what {
+            JobKind::Area { inspection, .. } => ((inspection.source.clone(), serde_json::to_value(inspection)), &frameworks[&inspection.framework]),
+            JobKind::Aggregate { spec, .. } => ((spec.source.clone(), serde_json::to_value(spec)), &frameworks[&spec.framework]),
+        };
+        let mut problems = check_file(&fw.source, serde_json::to_value(fw).unwrap_or_default());
+        problems.extend(check_file(&own.0, own.1.unwrap_or_default()));
+        if problems.is_empty() {
+            return true;
+        }
+        for p in problems.0 {
+            if !summary.problems.0.contains(&p) {
+                summary.problems.push(p);
+            }
+        }
+        summary.failed += 1;
+        false
+    });
     // Area names of each comparison set, by inspection id: once per set, not once per report.
     let names: Vec<BTreeMap<String, String>> = (0..set_keys.len())
         .map(|set| inspections.iter().filter(|(s, _)| set_of(s) == Some(set)).map(|(s, _)| (s.id.clone(), s.area.clone())).collect())
@@ -404,14 +558,20 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
         sets.get(k, || {
             let clock = Instant::now();
             let (fw, period) = &set_keys[k];
-            let members: Vec<AreaCases<'_>> = inspections.iter().filter(|(s, _)| set_of(s) == Some(k)).map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
-            let set = aggregate::aggregate(&frameworks[fw], &members).map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")).into());
+            let members: Vec<AreaCases<'_>> =
+                inspections.iter().filter(|(s, _)| set_of(s) == Some(k)).map(|(s, t)| AreaCases { inspection_id: &s.id, cases: t }).collect();
+            let set = aggregate::aggregate(&frameworks[fw], &members)
+                .map_err(|e| Problem::internal(Location::default(), format!("aggregation failed for {fw} {period}: {e}")).into());
             *made += clock.elapsed();
             set
         })
         .map_err(|failed| match failed {
             Failed::Here(p) => p,
-            Failed::Before => Problem::internal(Location::default(), format!("not built: the figures of {} {} could not be computed (see above)", set_keys[k].0, set_keys[k].1)).into(),
+            Failed::Before => Problem::internal(
+                Location::default(),
+                format!("not built: the figures of {} {} could not be computed (see above)", set_keys[k].0, set_keys[k].1),
+            )
+            .into(),
         })
     };
     // Set by set, in the order of the sets' last reports; in each set the aggregate reports,
@@ -425,7 +585,12 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
     let (to_writer, writes) = std::sync::mpsc::sync_channel::<Output>(workers * 2);
     let (results, mut written) = std::thread::scope(|scope| {
         let writer = scope.spawn(move || write_all(writes, progress));
+        progress(Progress::Planned(jobs.len()));
         let results: Vec<Result<Built, Problems>> = run_parallel(&jobs, workers, |job| {
+            progress(Progress::Started(&job.pdf));
+            let _span = tracing::debug_span!("report", pdf = %job.pdf.display()).entered();
+            // A panic is a bug in one report: it fails that report, named, and the others build.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Built, Problems> {
                 let _done = Release { sets: &sets, keys: job.sets().collect() };
                 let mut aggregate_time = Duration::ZERO;
                 let figures = match &job.what {
@@ -436,7 +601,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
                         let mut areas = Vec::new();
                         for (id, k) in members {
                             let set = figures_of(*k, &mut aggregate_time)?;
-                            let own = set.areas.get(id).cloned().ok_or_else(|| Problem::internal(Location::file(&job.pdf), format!("inspection `{id}` has no figures in its comparison set")))?;
+                            let own = set.areas.get(id).cloned().ok_or_else(|| {
+                                Problem::internal(Location::file(&job.pdf), format!("inspection `{id}` has no figures in its comparison set"))
+                            })?;
                             areas.push((id.clone(), own));
                         }
                         Arc::new(SetFigures::pooled(areas))
@@ -473,12 +640,23 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
                     let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, bytes: typeset.pdf, pages: typeset.pages };
                     to_writer.send(out).map_err(|_| Problem::internal(Location::file(&job.pdf), "the writer thread stopped"))?;
                 } else {
-                    progress(&format!("{:>8} {} ({} pages)", "checked", job.pdf.display(), typeset.pages));
+                    progress(Progress::Done { pdf: &job.pdf, pages: typeset.pages, written: false });
                 }
                 Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, timings })
+            }))
+            .unwrap_or_else(|panic| {
+                let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+                Err(Problem::internal(Location::file(&job.pdf), format!("not built: the program failed while making this report ({what})"))
+                    .with_hint("this is a bug, not a problem in your data: please report it with the inputs of this report; the other reports were built")
+                    .into())
             });
+            if result.is_err() {
+                progress(Progress::Failed(&job.pdf));
+            }
+            result
+        });
         drop(to_writer);
-        let written = writer.join().expect("the writer thread panicked");
+        let written = writer.join().unwrap_or_default();
         (results, written)
     });
     for r in results {
@@ -508,13 +686,17 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(&str) + Sync), summary: &mu
 
 /// Writes each typeset report (its figures CSV, then its PDF) as it arrives; what happened to
 /// each, by PDF path, with the time it took.
-fn write_all(outputs: std::sync::mpsc::Receiver<Output>, progress: &(dyn Fn(&str) + Sync)) -> std::collections::HashMap<PathBuf, Result<Duration, Problem>> {
+fn write_all(
+    outputs: std::sync::mpsc::Receiver<Output>,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> std::collections::HashMap<PathBuf, Result<Duration, Problem>> {
     let mut written = std::collections::HashMap::new();
     for out in outputs {
         let clock = Instant::now();
         let result = publish::write_atomic(&out.pdf.with_extension("figures.csv"), &out.csv).and_then(|()| publish::write_atomic(&out.pdf, &out.bytes));
-        if result.is_ok() {
-            progress(&format!("{:>8} {} ({} pages)", "built", out.pdf.display(), out.pages));
+        match &result {
+            Ok(()) => progress(Progress::Done { pdf: &out.pdf, pages: out.pages, written: true }),
+            Err(_) => progress(Progress::Failed(&out.pdf)),
         }
         written.insert(out.pdf, result.map(|()| clock.elapsed()));
     }
@@ -560,22 +742,26 @@ fn render_job(
     text: &TextModel,
 ) -> Result<RenderedReport, Problems> {
     match &job.what {
-        JobKind::Area { inspection, cases, set } => {
+        JobKind::Area { inspection, cases, set, without } => {
             let fw = &frameworks[&inspection.framework];
             let names = &names[*set];
-            // A draft compares its figures with those of the last build of the same report.
+            // A draft compares its figures with those of the published report, or, before
+            // there is one, with the last draft.
             let draft = settings.draft || inspection.status == crate::inspection::Status::Draft;
-            let previous_figures = if draft { std::fs::read_to_string(job.pdf.with_extension("figures.csv")).ok() } else { None };
-            let input = AreaInput {
-                framework: fw,
-                inspection,
-                set: figures,
-                set_label: set_label(fw, names.len(), &set_keys[*set].1),
-                names,
-                draft: settings.draft,
-                cases: Some(cases),
-                previous_figures,
+            let previous_figures = if draft {
+                let read = |pdf: &Path, what| {
+                    std::fs::read_to_string(pdf.with_extension("figures.csv")).ok().map(|csv| crate::render::quality::Previous { what, csv })
+                };
+                read(&job.published, "published report").or_else(|| read(&job.pdf, "previous draft"))
+            } else {
+                None
             };
+            let mut label = set_label(fw, names.len(), &set_keys[*set].1);
+            if !without.is_empty() {
+                label.push_str(&format!(" whose data could be read (not {}: a draft compares without them)", without.join(", ")));
+            }
+            let input =
+                AreaInput { framework: fw, inspection, set: figures, set_label: label, names, draft: settings.draft, cases: Some(cases), previous_figures };
             Ok(area::render(&input, text)?)
         }
         JobKind::Aggregate { spec, inspections: members, .. } => {
@@ -585,13 +771,30 @@ fn render_job(
             let mut ratings = BTreeMap::new();
             if fw.ratings.is_some() {
                 for i in members {
-                    let input = AreaInput { framework: fw, inspection: i, set, names: &names, set_label: String::new(), draft: settings.draft, cases: None, previous_figures: None };
+                    let input = AreaInput {
+                        framework: fw,
+                        inspection: i,
+                        set,
+                        names: &names,
+                        set_label: String::new(),
+                        draft: settings.draft,
+                        cases: None,
+                        previous_figures: None,
+                    };
                     ratings.insert(i.id.clone(), aggregate_report::area_ratings(&input)?);
                 }
             }
             let mut ordered = members.clone();
             ordered.sort_by(|a, b| (&a.region, &a.area).cmp(&(&b.region, &b.area)));
-            let input = AggregateInput { spec, framework: fw, inspections: ordered, set, set_label: set_label(fw, members.len(), &spec.period), draft: settings.draft, ratings };
+            let input = AggregateInput {
+                spec,
+                framework: fw,
+                inspections: ordered,
+                set,
+                set_label: set_label(fw, members.len(), &spec.period),
+                draft: settings.draft,
+                ratings,
+            };
             Ok(aggregate_report::render(&input, text)?)
         }
     }
@@ -601,6 +804,58 @@ fn render_job(
 fn set_label(fw: &FrameworkSpec, n: usize, period: &str) -> String {
     let unit = if n == 1 { fw.unit.clone() } else { format!("{}s", fw.unit) };
     format!("the {n} {unit} inspected in {period}")
+}
+
+/// Every string in `value` (a serialised input file) with a character no font draws: its key
+/// path and the character. Paths and ids are not printed text and are skipped.
+fn undrawable_text(engine: &Engine, value: &serde_json::Value, path: String, out: &mut Vec<(String, char)>) {
+    match value {
+        serde_json::Value::String(s) => {
+            if let Some(c) = engine.first_uncovered(s) {
+                out.push((path, c));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                undrawable_text(engine, v, format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if path.is_empty() && matches!(k.as_str(), "cases" | "id" | "sheet" | "framework" | "status") {
+                    continue;
+                }
+                let key = if path.is_empty() { crate::inspection::quote_key(k) } else { format!("{path}.{}", crate::inspection::quote_key(k)) };
+                undrawable_text(engine, v, key, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Two inspections with one id in one framework: every copy is refused, named with the others.
+fn refuse_duplicate_ids(specs: Vec<Result<InspectionSpec, (Broken, Problems)>>) -> Vec<Result<InspectionSpec, (Broken, Problems)>> {
+    let mut sources: BTreeMap<(String, String), Vec<PathBuf>> = BTreeMap::new();
+    for s in specs.iter().filter_map(|r| r.as_ref().ok()) {
+        sources.entry((s.framework.clone(), s.id.clone())).or_default().push(s.source.clone());
+    }
+    specs
+        .into_iter()
+        .map(|r| {
+            let spec = r?;
+            let same = &sources[&(spec.framework.clone(), spec.id.clone())];
+            if same.len() < 2 {
+                return Ok(spec);
+            }
+            let others: Vec<String> = same.iter().filter(|p| **p != spec.source).map(|p| p.display().to_string()).collect();
+            let p = Problem::data(
+                Location::file(&spec.source),
+                format!("not built: inspection id `{}` of framework `{}` is also used by {}", spec.id, spec.framework, others.join(", ")),
+            )
+            .with_hint("give each inspection folder its own name (or its own `id`): the id names the report's PDF and is how aggregate reports list it");
+            Err((Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) }, p.into()))
+        })
+        .collect()
 }
 
 /// What is known of an inspection that failed to load.
@@ -620,6 +875,7 @@ fn load_cases(path: &Path, spec: InspectionSpec, frameworks: &BTreeMap<String, F
         };
         Problem::data(Location::file(path).key("framework"), format!("unknown framework `{}`", spec.framework)).with_hint(hint)
     })?;
+    inspection::check_against(&spec, fw)?;
     let cases_path = spec.cases_path();
     if !cases_path.is_file() {
         return Err(Problem::data(Location::file(path).key("cases"), format!("the case export {} does not exist", cases_path.display()))
@@ -652,11 +908,17 @@ fn select<'a>(
         .map(|b| b.id.as_str())
         .collect();
     if !missing.is_empty() {
-        return Err(Problem::data(at(), format!("not built: inspection(s) {} could not be read, and the aggregate would be wrong without them", missing.join(", ")))
-            .with_hint("fix the problems listed above; the previous aggregate PDF is left as it was")
-            .into());
+        return Err(Problem::data(
+            at(),
+            format!("not built: inspection(s) {} could not be read, and the aggregate would be wrong without them", missing.join(", ")),
+        )
+        .with_hint("fix the problems listed above; the previous aggregate PDF is left as it was")
+        .into());
     }
-    frameworks.get(&spec.framework).ok_or_else(|| Problem::data(at().key("framework"), format!("unknown framework `{}`", spec.framework)).with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", "))))?;
+    frameworks.get(&spec.framework).ok_or_else(|| {
+        Problem::data(at().key("framework"), format!("unknown framework `{}`", spec.framework))
+            .with_hint(format!("use one of: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")))
+    })?;
     let members: Vec<&(InspectionSpec, CaseTable)> = match &spec.inspections {
         Selection { period: Some(period), .. } => inspections.iter().filter(|(s, _)| s.framework == spec.framework && &s.period == period).collect(),
         Selection { list: Some(ids), .. } => {
@@ -664,9 +926,15 @@ fn select<'a>(
             let mut problems = Problems::default();
             for id in ids {
                 match inspections.iter().find(|(s, _)| &s.id == id) {
-                    Some(m) if m.0.framework != spec.framework => problems.push(Problem::data(at().key("inspections.list"), format!("inspection `{id}` is of framework `{}`, not `{}`", m.0.framework, spec.framework)).with_hint("an aggregate report covers inspections of one framework")),
+                    Some(m) if m.0.framework != spec.framework => problems.push(
+                        Problem::data(at().key("inspections.list"), format!("inspection `{id}` is of framework `{}`, not `{}`", m.0.framework, spec.framework))
+                            .with_hint("an aggregate report covers inspections of one framework"),
+                    ),
                     Some(m) => out.push(m),
-                    None => problems.push(Problem::data(at().key("inspections.list"), format!("no inspection `{id}` was loaded")).with_hint("use the folder name of an inspection; a broken inspection is listed above")),
+                    None => problems.push(
+                        Problem::data(at().key("inspections.list"), format!("no inspection `{id}` was loaded"))
+                            .with_hint("use the folder name of an inspection; a broken inspection is listed above"),
+                    ),
                 }
             }
             problems.into_result(out)?
@@ -674,7 +942,9 @@ fn select<'a>(
         Selection { .. } => Vec::new(),
     };
     if members.is_empty() {
-        return Err(Problem::data(at().key("inspections"), "the aggregate report selects no inspection").with_hint("check the period or the list of inspection ids").into());
+        return Err(Problem::data(at().key("inspections"), "the aggregate report selects no inspection")
+            .with_hint("check the period or the list of inspection ids")
+            .into());
     }
     let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period);
     let whole_set = match &spec.inspections {
@@ -688,7 +958,11 @@ fn select<'a>(
             // framework, so every member's set is among the run's.
             let areas = members
                 .iter()
-                .map(|(s, _)| set_of(s).map(|k| (s.id.clone(), k)).ok_or_else(|| Problem::internal(at(), format!("inspection `{}` has no comparison set in this run", s.id))))
+                .map(|(s, _)| {
+                    set_of(s)
+                        .map(|k| (s.id.clone(), k))
+                        .ok_or_else(|| Problem::internal(at(), format!("inspection `{}` has no comparison set in this run", s.id)))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             AggregateFigures::Members(areas)
         }

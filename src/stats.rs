@@ -60,19 +60,7 @@ pub fn differs(group: Observed, rest: Observed, comparisons: usize) -> Option<bo
 
 /// Two-sided p-value of a standard normal statistic.
 pub fn two_sided_p(z: f64) -> f64 {
-    erfc(z.abs() / std::f64::consts::SQRT_2)
-}
-
-/// Complementary error function (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7).
-fn erfc(x: f64) -> f64 {
-    let t = 1.0 / (1.0 + 0.5 * x.abs());
-    let y = t * (-x * x - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06 + t * (0.278_868_07 + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-        .exp();
-    if x >= 0.0 { y } else { 2.0 - y }
+    libm::erfc(z.abs() / std::f64::consts::SQRT_2)
 }
 
 #[cfg(test)]

@@ -103,7 +103,13 @@ fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, index: &Arc<SetInde
             }
         }
     }
-    let answers = DataFrame::new_infer_height(vec![Column::new("area".into(), area), Column::new("case".into(), case), Column::new("question".into(), question), Column::new("yes".into(), yes)])?.lazy();
+    let answers = DataFrame::new_infer_height(vec![
+        Column::new("area".into(), area),
+        Column::new("case".into(), case),
+        Column::new("question".into(), question),
+        Column::new("yes".into(), yes),
+    ])?
+    .lazy();
     let (set_codes, question_codes): (Vec<u32>, Vec<u32>) = codes.membership.iter().copied().unzip();
     let members = DataFrame::new_infer_height(vec![Column::new("set".into(), set_codes), Column::new("question".into(), question_codes)])?;
     let mut case_columns = vec![Column::new("case".into(), (0..case_area.len() as u32).collect::<Vec<u32>>()), Column::new("area".into(), case_area)];
@@ -166,9 +172,14 @@ fn figures(per_case: LazyFrame, by: &[&str]) -> PolarsResult<Vec<(Vec<u32>, Figu
     keys.push(col("set"));
     let grouped = per_case
         .group_by(keys)
-        .agg([col("yes").cast(DataType::UInt64).sum().alias("yes"), col("relevant").cast(DataType::UInt64).sum().alias("relevant"), col("yes").count().alias("cases")])
+        .agg([
+            col("yes").cast(DataType::UInt64).sum().alias("yes"),
+            col("relevant").cast(DataType::UInt64).sum().alias("relevant"),
+            col("yes").count().alias("cases"),
+        ])
         .collect()?;
-    let key_columns: Vec<&UInt32Chunked> = by.iter().copied().chain(["set"]).map(|name| grouped.column(name).and_then(|c| c.u32())).collect::<PolarsResult<_>>()?;
+    let key_columns: Vec<&UInt32Chunked> =
+        by.iter().copied().chain(["set"]).map(|name| grouped.column(name).and_then(|c| c.u32())).collect::<PolarsResult<_>>()?;
     let yes = grouped.column("yes")?.u64()?;
     let relevant = grouped.column("relevant")?.u64()?;
     let cases = grouped.column("cases")?.cast(&DataType::UInt64)?;

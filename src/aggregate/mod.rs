@@ -143,7 +143,10 @@ impl GroupFigures {
     pub fn breakdowns(&self) -> impl Iterator<Item = (&str, &str, &SetId, Figure)> {
         self.breakdowns.iter().enumerate().flat_map(move |(c, by_value)| {
             by_value.iter().enumerate().flat_map(move |(v, figs)| {
-                figs.iter().enumerate().filter(|(_, f)| f.cases > 0).map(move |(i, f)| (self.index.columns[c].as_str(), self.index.values[c][v].as_str(), &self.index.ids[i], *f))
+                figs.iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.cases > 0)
+                    .map(move |(i, f)| (self.index.columns[c].as_str(), self.index.values[c][v].as_str(), &self.index.ids[i], *f))
             })
         })
     }

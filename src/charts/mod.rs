@@ -139,7 +139,7 @@ pub struct StackedRow {
 pub struct Segment {
     /// Printed inside the segment when it is wide enough, such as `G 3`.
     pub text: String,
-    pub count: u32,
+    pub count: u64,
     /// `#rrggbb`, from the framework (validated for contrast with `text_colour`).
     pub fill: String,
     pub text_colour: String,
@@ -148,9 +148,14 @@ pub struct Segment {
 /// The abbreviations of a key, one per label: initials (`Yes, definitely` → `YD`, `Requires
 /// improvement` → `RI`), or numbers when initials repeat.
 pub fn abbreviations(labels: &[String]) -> Vec<String> {
-    let initials: Vec<String> = labels.iter().map(|a| a.split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect()).collect();
+    let initials: Vec<String> =
+        labels.iter().map(|a| a.split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect()).collect();
     let unique = initials.iter().all(|i| !i.is_empty()) && initials.iter().enumerate().all(|(k, i)| !initials[..k].contains(i));
-    if unique { initials } else { (1..=labels.len()).map(|n| n.to_string()).collect() }
+    if unique {
+        initials
+    } else {
+        (1..=labels.len()).map(|n| n.to_string()).collect()
+    }
 }
 
 fn colour(hex: &str) -> RGBColor {
@@ -174,19 +179,25 @@ pub fn stacked_bars(chart: &StackedChart) -> String {
     svg
 }
 
-fn draw_stacked(root: &Area<'_>, chart: &StackedChart, wrapped: &[Vec<String>], heights: &[i32], body: i32) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+fn draw_stacked(
+    root: &Area<'_>,
+    chart: &StackedChart,
+    wrapped: &[Vec<String>],
+    heights: &[i32],
+    body: i32,
+) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
     root.fill(&WHITE)?;
     let font = |size: i32| (FONT_FAMILY, size).into_font().color(&INK);
-    let max = chart.rows.iter().map(|r| r.segments.iter().map(|s| s.count).sum::<u32>()).max().unwrap_or(0).max(1);
+    let max = chart.rows.iter().map(|r| r.segments.iter().map(|s| s.count).sum::<u64>()).max().unwrap_or(0).max(1);
     let x0 = LABEL_W + 10;
     let x1 = WIDTH as i32 - 40;
-    let x = |v: f64| x0 + ((x1 - x0) as f64 * v / f64::from(max)).round() as i32;
+    let x = |v: f64| x0 + ((x1 - x0) as f64 * v / max as f64).round() as i32;
     let axis_y = TOP + body + 6;
 
     // Whole-number ticks, at most about six of them.
-    let step = (max as f64 / 6.0).ceil().max(1.0) as u32;
+    let step = (max as f64 / 6.0).ceil().max(1.0) as u64;
     for tick in (0..=max).step_by(step as usize) {
-        let gx = x(f64::from(tick));
+        let gx = x(tick as f64);
         root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;
         root.draw(&Text::new(tick.to_string(), (gx, axis_y + 4), font(17).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
@@ -198,9 +209,9 @@ fn draw_stacked(root: &Area<'_>, chart: &StackedChart, wrapped: &[Vec<String>], 
             root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 11 + i as i32 * 22), font(19).pos(Pos::new(HPos::Right, VPos::Center))))?;
         }
         let by = y + (h - BAR_H) / 2;
-        let mut at = 0u32;
+        let mut at = 0u64;
         for seg in row.segments.iter().filter(|s| s.count > 0) {
-            let (sx, ex) = (x(f64::from(at)), x(f64::from(at + seg.count)));
+            let (sx, ex) = (x(at as f64), x((at + seg.count) as f64));
             root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], colour(&seg.fill).filled()))?;
             // A white edge between segments, so that neighbours of similar colour stay apart.
             root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;

@@ -69,6 +69,11 @@ pub struct FrameworkSpec {
     pub judged_sections: Vec<JudgedSection>,
     /// Below this number of relevant cases a figure is shown as a count, not a percentage.
     pub minimum_relevant_cases: u32,
+    /// Whether a key question with fewer relevant cases than the minimum takes part in its
+    /// standard's rating (`count`, the default) or is left out of it (`leave_out`). Either
+    /// way its percentage is never printed; the methodology annex states the choice.
+    #[serde(default)]
+    pub small_key_questions: SmallKeyQuestions,
     #[serde(default)]
     pub glossary: Vec<GlossaryEntry>,
     /// Where the file was read from (set by the loader).
@@ -200,7 +205,11 @@ impl QuestionSpec {
             return s.clone();
         }
         let words: Vec<&str> = self.text.split_whitespace().collect();
-        if words.len() <= 4 { self.text.clone() } else { format!("{}…", words[..4].join(" ")) }
+        if words.len() <= 4 {
+            self.text.clone()
+        } else {
+            format!("{}…", words[..4].join(" "))
+        }
     }
 }
 
@@ -231,6 +240,17 @@ pub struct ScoreSpec {
 pub struct DomainSpec {
     pub id: String,
     pub title: String,
+}
+
+/// What a key question below the minimum number of relevant cases does to a rating.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmallKeyQuestions {
+    /// It takes part like any other (the report says when it decided the rating).
+    #[default]
+    Count,
+    /// It is left out of the rating.
+    LeaveOut,
 }
 
 /// How a standard's rating follows from its key questions.
@@ -301,22 +321,12 @@ pub fn load(path: &Path) -> Result<FrameworkSpec, Problems> {
 /// The frameworks that loaded, keyed by id; the ids of those that did not (as far as they can
 /// be read); and the problems of all of them at once.
 pub fn load_all(paths: &[PathBuf]) -> (BTreeMap<String, FrameworkSpec>, Vec<String>, Problems) {
-    let mut frameworks = BTreeMap::new();
+    let mut loaded: Vec<FrameworkSpec> = Vec::new();
     let mut broken = Vec::new();
     let mut problems = Problems::default();
     for path in paths {
         match load(path) {
-            Ok(spec) => {
-                if let Some(prev) = frameworks.get(&spec.id) {
-                    let prev: &FrameworkSpec = prev;
-                    problems.push(
-                        Problem::data(Location::file(path).key("id"), format!("framework id `{}` is also used by {}", spec.id, prev.source.display()))
-                            .with_hint("give each framework file its own id"),
-                    );
-                } else {
-                    frameworks.insert(spec.id.clone(), spec);
-                }
-            }
+            Ok(spec) => loaded.push(spec),
             Err(p) => {
                 problems.extend(p);
                 let id = std::fs::read_to_string(path)
@@ -327,5 +337,21 @@ pub fn load_all(paths: &[PathBuf]) -> (BTreeMap<String, FrameworkSpec>, Vec<Stri
             }
         }
     }
+    // Two files with one id: neither is used, since either could be the one meant.
+    let mut frameworks = BTreeMap::new();
+    for spec in &loaded {
+        let others: Vec<String> = loaded.iter().filter(|o| o.id == spec.id && o.source != spec.source).map(|o| o.source.display().to_string()).collect();
+        if others.is_empty() {
+            frameworks.insert(spec.id.clone(), spec.clone());
+        } else {
+            problems.push(
+                Problem::data(Location::file(&spec.source).key("id"), format!("framework id `{}` is also used by {}", spec.id, others.join(", ")))
+                    .with_hint("give each framework file its own id; until then neither is used"),
+            );
+            broken.push(spec.id.clone());
+        }
+    }
+    broken.sort();
+    broken.dedup();
     (frameworks, broken, problems)
 }

@@ -95,19 +95,12 @@ impl RatingRules {
 
     /// The rating of an exact percentage: the best level whose minimum it reaches.
     pub fn rate_percent(&self, percent: f64) -> &RatingLevel {
-        self.levels
-            .iter()
-            .find(|l| percent >= l.min_percent)
-            .or_else(|| self.levels.last())
-            .expect("validated: a rating scale has at least one level")
+        self.levels.iter().find(|l| percent >= l.min_percent).or_else(|| self.levels.last()).expect("validated: a rating scale has at least one level")
     }
 
     /// The overall rating of a points total, `None` if the total falls in no band.
     pub fn rate_total(&self, total: u32) -> Option<&RatingLevel> {
-        self.overall
-            .iter()
-            .find(|b| (b.min_total..=b.max_total).contains(&total))
-            .and_then(|b| self.level(&b.rating))
+        self.overall.iter().find(|b| (b.min_total..=b.max_total).contains(&total)).and_then(|b| self.level(&b.rating))
     }
 
     /// The deciding figure of a standard rated by its lowest key question.
@@ -132,18 +125,8 @@ mod tests {
         };
         let band = |id: &str, min: u32, max: u32| TotalBand { rating: id.into(), min_total: min, max_total: max };
         RatingRules {
-            levels: vec![
-                level("outstanding", 80.0, 3),
-                level("good", 65.0, 2),
-                level("requires_improvement", 50.0, 1),
-                level("inadequate", 0.0, 0),
-            ],
-            overall: vec![
-                band("outstanding", 26, 30),
-                band("good", 16, 25),
-                band("requires_improvement", 6, 15),
-                band("inadequate", 0, 5),
-            ],
+            levels: vec![level("outstanding", 80.0, 3), level("good", 65.0, 2), level("requires_improvement", 50.0, 1), level("inadequate", 0.0, 0)],
+            overall: vec![band("outstanding", 26, 30), band("good", 16, 25), band("requires_improvement", 6, 15), band("inadequate", 0, 5)],
         }
     }
 

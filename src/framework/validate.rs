@@ -10,6 +10,70 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
     let at = |key: String| Location::file(&spec.source).key(key);
     let mut err = |key: String, msg: String, hint: &str| problems.push(Problem::data(at(key), msg).with_hint(hint));
 
+    if let Err(why) = crate::ids::check(&spec.id) {
+        err("id".into(), format!("framework id `{}` {why}", spec.id), crate::ids::HINT);
+    }
+    if matches!(spec.id.as_str(), "aggregate" | "drafts") {
+        err("id".into(), format!("framework id `{}` is reserved: the output folder of that name holds other reports", spec.id), "choose another id");
+    }
+    // Every id a report or an inspection file refers to names one thing.
+    unique(&mut err, "sections", "id", spec.sections.iter().map(|s| s.id.as_str()), "section");
+    unique(&mut err, "scores", "id", spec.scores.iter().map(|s| s.id.as_str()), "score");
+    unique(&mut err, "domains", "id", spec.domains.iter().map(|d| d.id.as_str()), "domain");
+    unique(&mut err, "characteristics", "column", spec.characteristics.iter().map(|c| c.column.as_str()), "characteristic column");
+    unique(&mut err, "judged_sections", "id", spec.judged_sections.iter().map(|j| j.id.as_str()), "judged section");
+    if let Some(r) = &spec.ratings {
+        unique(&mut err, "ratings.levels", "id", r.levels.iter().map(|l| l.id.as_str()), "rating");
+    }
+    // One standard id may stand for two standards only when no provider has both (the 2018
+    // adult standards: 3.1 is court reports for the NPS, unpaid work for a CRC).
+    for (i, a) in spec.standards.iter().enumerate() {
+        for b in &spec.standards[..i] {
+            let overlap = match (&a.providers, &b.providers) {
+                (Some(pa), Some(pb)) => pa.iter().any(|p| pb.contains(p)),
+                _ => true,
+            };
+            if a.id == b.id && overlap {
+                err(
+                    format!("standards[{i}].id"),
+                    format!("standard id `{}` appears twice for the same provider", a.id),
+                    "give every standard its own id, or `providers` lists that do not overlap",
+                );
+            }
+        }
+        let mut seen = HashSet::new();
+        for q in &a.key_questions {
+            if !seen.insert(q.as_str()) {
+                err(format!("standards[{i}].key_questions"), format!("standard `{}` lists key question `{q}` twice", a.id), "list each key question once");
+            }
+        }
+    }
+    for (i, s) in spec.scores.iter().enumerate() {
+        let mut seen = HashSet::new();
+        for q in &s.questions {
+            if !seen.insert(q.as_str()) {
+                err(
+                    format!("scores[{i}].questions"),
+                    format!("score `{}` lists question `{q}` twice: its answers would be counted twice", s.id),
+                    "list each question once",
+                );
+            }
+        }
+    }
+    // An answer word means one thing.
+    let words = [("yes", &spec.answers.yes), ("no", &spec.answers.no), ("not_applicable", &spec.answers.not_applicable)];
+    for (i, (ka, wa)) in words.iter().enumerate() {
+        for (kb, wb) in &words[i + 1..] {
+            for w in wa.iter().filter(|w| wb.iter().any(|x| x.trim().eq_ignore_ascii_case(w.trim()))) {
+                err(
+                    format!("answers.{kb}"),
+                    format!("`{w}` is listed under both `answers.{ka}` and `answers.{kb}`"),
+                    "an answer word means one thing: keep it under one of them",
+                );
+            }
+        }
+    }
+
     let sections: HashSet<&str> = spec.sections.iter().map(|s| s.id.as_str()).collect();
     let mut questions = HashSet::new();
     for (i, q) in spec.questions.iter().enumerate() {
@@ -17,7 +81,11 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
             err(format!("questions[{i}].id"), format!("question id `{}` appears twice", q.id), "give every question its own id");
         }
         if !sections.contains(q.section.as_str()) {
-            err(format!("questions[{i}].section"), format!("question `{}` names unknown section `{}`", q.id, q.section), "add the section under `sections` or correct the id");
+            err(
+                format!("questions[{i}].section"),
+                format!("question `{}` names unknown section `{}`", q.id, q.section),
+                "add the section under `sections` or correct the id",
+            );
         }
     }
     if spec.questions.is_empty() {
@@ -29,28 +97,48 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
         }
         for q in &s.questions {
             if !questions.contains(q.as_str()) {
-                err(format!("scores[{i}].questions"), format!("score `{}` references unknown question `{q}`", s.id), "add the question under `questions` or correct the id");
+                err(
+                    format!("scores[{i}].questions"),
+                    format!("score `{}` references unknown question `{q}`", s.id),
+                    "add the question under `questions` or correct the id",
+                );
             }
         }
     }
     for (i, c) in spec.characteristics.iter().enumerate() {
         if c.compare && !c.breakdown {
-            err(format!("characteristics[{i}].compare"), format!("`{}` is compared but not broken down", c.column), "a comparison pools the breakdown figures: remove `breakdown: false` or `compare: true`");
+            err(
+                format!("characteristics[{i}].compare"),
+                format!("`{}` is compared but not broken down", c.column),
+                "a comparison pools the breakdown figures: remove `breakdown: false` or `compare: true`",
+            );
         }
         for u in &c.unknown {
             if !c.values.contains(u) {
-                err(format!("characteristics[{i}].unknown"), format!("`{u}` is not one of the values of `{}`", c.column), "`unknown` lists some of `values`: those that mean the characteristic was not recorded");
+                err(
+                    format!("characteristics[{i}].unknown"),
+                    format!("`{u}` is not one of the values of `{}`", c.column),
+                    "`unknown` lists some of `values`: those that mean the characteristic was not recorded",
+                );
             }
         }
     }
     let mut judged = HashSet::new();
     for (i, js) in spec.judged_sections.iter().enumerate() {
         if js.criteria.is_empty() {
-            err(format!("judged_sections[{i}].criteria"), format!("judged section `{}` has no criteria", js.id), "list its criteria as {id, title, lines_of_enquiry}");
+            err(
+                format!("judged_sections[{i}].criteria"),
+                format!("judged section `{}` has no criteria", js.id),
+                "list its criteria as {id, title, lines_of_enquiry}",
+            );
         }
         for (j, c) in js.criteria.iter().enumerate() {
             if !judged.insert(c.id.as_str()) || spec.standards.iter().any(|s| s.id == c.id) {
-                err(format!("judged_sections[{i}].criteria[{j}].id"), format!("criterion id `{}` is used twice", c.id), "inspection narratives find a criterion by its id: give each its own");
+                err(
+                    format!("judged_sections[{i}].criteria[{j}].id"),
+                    format!("criterion id `{}` is used twice", c.id),
+                    "inspection narratives find a criterion by its id: give each its own",
+                );
             }
         }
     }
@@ -69,7 +157,11 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
         }
         for q in &st.key_questions {
             if !questions.contains(q.as_str()) {
-                err(format!("standards[{i}].key_questions"), format!("standard `{}` references unknown question `{q}`", st.id), "add the question under `questions` or correct the id");
+                err(
+                    format!("standards[{i}].key_questions"),
+                    format!("standard `{}` references unknown question `{q}`", st.id),
+                    "add the question under `questions` or correct the id",
+                );
             }
         }
     }
@@ -85,7 +177,11 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
         }
         for w in r.levels.windows(2) {
             if w[0].min_percent <= w[1].min_percent {
-                err("ratings.levels".into(), format!("rating `{}` (from {}%) must have a higher minimum than `{}` (from {}%)", w[0].id, w[0].min_percent, w[1].id, w[1].min_percent), "list levels from best to worst with falling minimums");
+                err(
+                    "ratings.levels".into(),
+                    format!("rating `{}` (from {}%) must have a higher minimum than `{}` (from {}%)", w[0].id, w[0].min_percent, w[1].id, w[1].min_percent),
+                    "list levels from best to worst with falling minimums",
+                );
             }
         }
         // A rating is printed as its word on its colour: the word must stay legible.
@@ -93,17 +189,32 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
             use crate::colour::{Rgb, MIN_TEXT_CONTRAST};
             match (Rgb::parse(&l.colour), Rgb::parse(&l.text_colour)) {
                 (None, _) => err(format!("ratings.levels[{i}].colour"), format!("`{}` is not a colour", l.colour), "write it as #rrggbb, for example #1d6b34"),
-                (_, None) => err(format!("ratings.levels[{i}].text_colour"), format!("`{}` is not a colour", l.text_colour), "write it as #rrggbb, for example #ffffff"),
+                (_, None) => {
+                    err(format!("ratings.levels[{i}].text_colour"), format!("`{}` is not a colour", l.text_colour), "write it as #rrggbb, for example #ffffff")
+                }
                 (Some(fill), Some(text)) if text.contrast(fill) < MIN_TEXT_CONTRAST => {
                     let best = fill.best_text();
-                    let hint = format!("text needs a contrast of at least {MIN_TEXT_CONTRAST}:1 with its fill (WCAG 1.4.3); {} on {} gives {:.1}:1", best.hex(), l.colour, best.contrast(fill));
-                    err(format!("ratings.levels[{i}].text_colour"), format!("rating `{}`: text {} on {} has a contrast of {:.2}:1", l.id, l.text_colour, l.colour, text.contrast(fill)), &hint);
+                    let hint = format!(
+                        "text needs a contrast of at least {MIN_TEXT_CONTRAST}:1 with its fill (WCAG 1.4.3); {} on {} gives {:.1}:1",
+                        best.hex(),
+                        l.colour,
+                        best.contrast(fill)
+                    );
+                    err(
+                        format!("ratings.levels[{i}].text_colour"),
+                        format!("rating `{}`: text {} on {} has a contrast of {:.2}:1", l.id, l.text_colour, l.colour, text.contrast(fill)),
+                        &hint,
+                    );
                 }
                 _ => {}
             }
         }
         if r.levels.last().is_some_and(|l| l.min_percent > 0.0) {
-            err("ratings.levels".into(), "the lowest rating must start at 0%, or some percentages get no rating".into(), "set `min_percent: 0` on the last level");
+            err(
+                "ratings.levels".into(),
+                "the lowest rating must start at 0%, or some percentages get no rating".into(),
+                "set `min_percent: 0` on the last level",
+            );
         }
         let mut bands: Vec<_> = r.overall.iter().collect();
         bands.sort_by_key(|b| b.min_total);
@@ -113,7 +224,36 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
         for w in bands.windows(2) {
             if w[1].min_total != w[0].max_total + 1 {
                 let what = if w[1].min_total <= w[0].max_total { "overlap" } else { "leave a gap" };
-                err("ratings.overall".into(), format!("overall bands {}–{} and {}–{} {what}", w[0].min_total, w[0].max_total, w[1].min_total, w[1].max_total), "each band must start one above the previous band's maximum");
+                err(
+                    "ratings.overall".into(),
+                    format!("overall bands {}–{} and {}–{} {what}", w[0].min_total, w[0].max_total, w[1].min_total, w[1].max_total),
+                    "each band must start one above the previous band's maximum",
+                );
+            }
+        }
+        // The bands must reach the highest total a service can get: every standard that
+        // counts (for the provider with the most) at the top level's points.
+        let top = r.levels.iter().map(|l| l.points).max().unwrap_or(0);
+        let mut providers: Vec<Option<&str>> = spec.standards.iter().filter_map(|s| s.providers.as_ref()).flatten().map(|p| Some(p.as_str())).collect();
+        if providers.is_empty() {
+            providers.push(None);
+        }
+        let most = providers
+            .iter()
+            .map(|p| spec.standards.iter().filter(|s| s.counts_towards_overall && p.is_none_or(|p| s.applies_to(p))).count() as u32 * top)
+            .max()
+            .unwrap_or(0);
+        if let Some(highest) = bands.last() {
+            if highest.max_total < most {
+                err(
+                    "ratings.overall".into(),
+                    format!(
+                        "the overall bands stop at {} points, but a service can reach {most} ({} standards at {top} points)",
+                        highest.max_total,
+                        most / top.max(1)
+                    ),
+                    "set the highest band's `max_total` to the highest total, or every total above it gets no rating",
+                );
             }
         }
         for b in &r.overall {
@@ -123,4 +263,14 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
         }
     }
     problems
+}
+
+/// Reports every id of `ids` that appears more than once, at `key`.
+fn unique<'a>(err: &mut impl FnMut(String, String, &str), key: &str, field: &str, ids: impl Iterator<Item = &'a str>, what: &str) {
+    let mut seen = HashSet::new();
+    for (i, id) in ids.enumerate() {
+        if !seen.insert(id) {
+            err(format!("{key}[{i}].{field}"), format!("{what} `{id}` appears twice"), "give each its own id: inspection files and reports find it by its id");
+        }
+    }
 }

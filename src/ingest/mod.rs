@@ -100,18 +100,30 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
     let char_cols: Vec<Option<usize>> = framework.characteristics.iter().map(|c| find(&c.column)).collect();
     for (c, col) in framework.characteristics.iter().zip(&char_cols) {
         if col.is_none() {
-            problems.push(
-                Problem::data(at().row(1), format!("characteristic column `{}` is missing", c.column))
-                    .with_hint(format!("add a column `{}` with one of: {}", c.column, c.values.join(", "))),
-            );
+            problems.push(Problem::data(at().row(1), format!("characteristic column `{}` is missing", c.column)).with_hint(format!(
+                "add a column `{}` with one of: {}",
+                c.column,
+                c.values.join(", ")
+            )));
         }
     }
     for (i, h) in grid.header.iter().enumerate() {
         let known = Some(i) == id_col || question_cols.contains(&Some(i)) || char_cols.contains(&Some(i));
+        if let Some(first) = grid.header[..i].iter().position(|o| o.trim() == h.trim() && !h.trim().is_empty()) {
+            let first_at = grid.letter(first).map_or_else(|| format!("column {}", first + 1), |l| format!("column {l}"));
+            problems.push(
+                Problem::data(at().row(1).column(h.trim()).letter(grid.letter(i)), format!("column `{}` appears twice (first as {first_at})", h.trim()))
+                    .with_hint("keep one column of that name: which one holds the answers cannot be guessed"),
+            );
+            continue;
+        }
         if !known {
             warnings.push(
-                Problem::data(at().row(1).column(h.clone()).letter(grid.letter(i)), format!("column `{h}` is not part of framework `{}` and is ignored", framework.id))
-                    .with_hint("remove the column, or check its name against the framework's question ids"),
+                Problem::data(
+                    at().row(1).column(h.clone()).letter(grid.letter(i)),
+                    format!("column `{h}` is not part of framework `{}` and is ignored", framework.id),
+                )
+                .with_hint("remove the column, or check its name against the framework's question ids"),
             );
         }
     }
@@ -148,12 +160,19 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
         }
         let id = cells[id_col].trim().to_string();
         if id.is_empty() {
-            report(&mut problems, Problem::data(at().row(row).column(&framework.case_id_column).letter(grid.letter(id_col)), "case id is empty").with_hint("every case needs an id"));
+            report(
+                &mut problems,
+                Problem::data(at().row(row).column(&framework.case_id_column).letter(grid.letter(id_col)), "case id is empty")
+                    .with_hint("every case needs an id"),
+            );
         } else if let Some(first) = seen.insert(id.clone(), row) {
             report(
                 &mut problems,
-                Problem::data(at().row(row).column(&framework.case_id_column).letter(grid.letter(id_col)), format!("case id `{id}` already appears in row {first}"))
-                    .with_hint("each case appears once; remove the duplicate row or correct the id"),
+                Problem::data(
+                    at().row(row).column(&framework.case_id_column).letter(grid.letter(id_col)),
+                    format!("case id `{id}` already appears in row {first}"),
+                )
+                .with_hint("each case appears once; remove the duplicate row or correct the id"),
             );
         }
         case_ids.push(id);
@@ -168,15 +187,14 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
                 None => {
                     report(
                         &mut problems,
-                        Problem::data(at().row(row).column(&q.id).letter(grid.letter(col)), format!("`{}` is not an answer", cell.trim()))
-                            .with_hint({
-                                let words = framework.answers.all();
-                                let list = words.iter().map(|w| if w.is_empty() { "(empty)" } else { w }).collect::<Vec<_>>().join(", ");
-                                match crate::error::did_you_mean(cell.trim(), words.iter().copied().filter(|w| !w.is_empty())) {
-                                    Some(w) => format!("did you mean `{w}`? Use one of: {list}"),
-                                    None => format!("use one of: {list}"),
-                                }
-                            }),
+                        Problem::data(at().row(row).column(&q.id).letter(grid.letter(col)), format!("`{}` is not an answer", cell.trim())).with_hint({
+                            let words = framework.answers.all();
+                            let list = words.iter().map(|w| if w.is_empty() { "(empty)" } else { w }).collect::<Vec<_>>().join(", ");
+                            match crate::error::did_you_mean(cell.trim(), words.iter().copied().filter(|w| !w.is_empty())) {
+                                Some(w) => format!("did you mean `{w}`? Use one of: {list}"),
+                                None => format!("use one of: {list}"),
+                            }
+                        }),
                     );
                     answers[qi].push(Answer::NotApplicable);
                 }
@@ -190,8 +208,11 @@ pub fn validate_grid(path: &Path, grid: &RawGrid, framework: &FrameworkSpec) -> 
                 None => {
                     report(
                         &mut problems,
-                        Problem::data(at().row(row).column(&c.column).letter(grid.letter(col)), format!("`{cell}` is not a value of {}", c.label.to_lowercase()))
-                            .with_hint(format!("use one of: {}", c.values.join(", "))),
+                        Problem::data(
+                            at().row(row).column(&c.column).letter(grid.letter(col)),
+                            format!("`{cell}` is not a value of {}", c.label.to_lowercase()),
+                        )
+                        .with_hint(format!("use one of: {}", c.values.join(", "))),
                     );
                     characteristics[ci].push(0);
                 }

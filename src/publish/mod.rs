@@ -4,62 +4,65 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 
 use crate::error::{Location, Problem};
 
-/// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, synced, renamed
+/// over the destination (`tempfile`'s persist), then the folder synced so that the rename
+/// itself survives a crash.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Problem> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Problem::io(dir, "create the output folder", &e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-    let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Problem::io(path, "write the output", &e)
-    })
+    let fail = |e: std::io::Error| Problem::io(path, "write the output", &e);
+    // The prefix marks it as ours: a killed build's leftovers are removed by the next one.
+    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.tmp-")).tempfile_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    sync_dir(dir).map_err(|e| Problem::io(dir, "sync the output folder", &e))
 }
 
-/// An exclusive lock on an output folder, released when dropped.
+/// Makes a rename in `dir` durable (on Unix, fsync of the folder; elsewhere nothing to do).
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// An exclusive lock on an output folder: an advisory lock on `.build.lock`
+/// (`File::try_lock`), held while this value lives. The operating system releases it when the
+/// process ends, however it ends, so a killed build never leaves a stale lock.
 #[derive(Debug)]
 pub struct OutputLock {
-    path: PathBuf,
+    _file: File,
 }
 
 impl OutputLock {
-    /// Takes the lock, or says which process holds it. A lock left by a process that no longer
-    /// runs is taken over.
+    /// Takes the lock, or says which process holds it.
     pub fn acquire(output: &Path) -> Result<OutputLock, Problem> {
         fs::create_dir_all(output).map_err(|e| Problem::io(output, "create the output folder", &e))?;
         let path = output.join(".build.lock");
-        for _ in 0..2 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    let _ = write!(f, "{}", std::process::id());
-                    remove_stale_temporaries(output);
-                    return Ok(OutputLock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = fs::read_to_string(&path).unwrap_or_default();
-                    let alive = holder.trim().parse::<u32>().ok().is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
-                    if alive || !Path::new("/proc/self").exists() {
-                        return Err(Problem::internal(Location::file(&path), format!("another build (process {}) is writing to this output folder", holder.trim()))
-                            .with_hint("wait for it to finish; if no build is running, delete the lock file"));
-                    }
-                    let _ = fs::remove_file(&path);
-                }
-                Err(e) => return Err(Problem::io(&path, "create the lock file", &e)),
+        let mut file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| Problem::io(&path, "open the lock file", &e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                let holder = holder.trim();
+                let who = if holder.is_empty() { String::from("another build") } else { format!("another build (process {holder})") };
+                return Err(Problem::internal(Location::file(&path), format!("{who} is writing to this output folder"))
+                    .with_hint("wait for it to finish, or use another --output folder"));
             }
+            Err(fs::TryLockError::Error(e)) => return Err(Problem::io(&path, "lock the output folder", &e)),
         }
-        Err(Problem::internal(Location::file(&path), "could not take the output lock"))
+        // The holder's process id, for the message a second build prints.
+        let _ = file.set_len(0).and_then(|()| write!(file, "{}", std::process::id())).and_then(|()| file.flush());
+        remove_stale_temporaries(output);
+        Ok(OutputLock { _file: file })
     }
 }
 
@@ -71,12 +74,6 @@ fn remove_stale_temporaries(output: &Path) {
         if entry.file_type().is_file() && name.starts_with('.') && name.contains(".tmp-") {
             let _ = fs::remove_file(entry.path());
         }
-    }
-}
-
-impl Drop for OutputLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
     }
 }
 
@@ -102,6 +99,14 @@ mod tests {
         let err = OutputLock::acquire(dir.path()).unwrap_err();
         assert!(err.message.contains("another build"), "{err}");
         drop(first);
+        OutputLock::acquire(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn a_lock_file_left_behind_does_not_block() {
+        // A killed build leaves the file but not the lock: the system released it.
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".build.lock"), "999999").unwrap();
         OutputLock::acquire(dir.path()).unwrap();
     }
 }

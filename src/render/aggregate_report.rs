@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::area::AreaInput;
-use super::common::{breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, Extreme, RatingView, SampleTable, Shown};
+use super::common::{
+    breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, Extreme, RatingView, SampleTable, Shown,
+};
 use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
 use crate::aggregate::{Figure, SetFigures, SetId};
@@ -213,7 +215,13 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         .iter()
         .map(|i| {
             let g = &input.set.areas[&i.id];
-            AreaRow { area: i.area.clone(), region: i.region.clone(), provider: i.provider.clone(), cases: g.cases, cells: columns.iter().map(|(s, _)| Shown::new(g.figure(s), minimum)).collect() }
+            AreaRow {
+                area: i.area.clone(),
+                region: i.region.clone(),
+                provider: i.provider.clone(),
+                cases: g.cases,
+                cells: columns.iter().map(|(s, _)| Shown::new(g.figure(s), minimum)).collect(),
+            }
         })
         .collect();
     let aggregate: Vec<Shown> = columns.iter().map(|(s, _)| Shown::new(input.set.total.figure(s), minimum)).collect();
@@ -236,7 +244,11 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             .iter()
             .map(|(group, ids)| {
                 let pooled = |s: &SetId| {
-                    ids.iter().map(|id| input.set.areas[*id].figure(s)).fold(Figure::default(), |a, b| Figure { yes: a.yes + b.yes, no: a.no + b.no, cases: a.cases + b.cases })
+                    ids.iter().map(|id| input.set.areas[*id].figure(s)).fold(Figure::default(), |a, b| Figure {
+                        yes: a.yes + b.yes,
+                        no: a.no + b.no,
+                        cases: a.cases + b.cases,
+                    })
                 };
                 GroupRow {
                     group: group.to_string(),
@@ -346,7 +358,13 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         kind: "aggregate",
         era: fw.era,
         doc,
-        framework: super::area::FrameworkMeta { name: fw.name.clone(), short_name: fw.short_name.clone(), unit: fw.unit.clone(), person: fw.person.clone(), minimum },
+        framework: super::area::FrameworkMeta {
+            name: fw.name.clone(),
+            short_name: fw.short_name.clone(),
+            unit: fw.unit.clone(),
+            person: fw.person.clone(),
+            minimum,
+        },
         set_label: input.set_label.clone(),
         areas: input.inspections.len(),
         cases: input.set.total.cases,
@@ -400,19 +418,37 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             // points (every area's figure is in the table of scores).
             let bins = score_bins(bars.iter().filter_map(|(_, s)| s.pct));
             let chart = StackedChart {
-                rows: bins.iter().map(|(label, n)| StackedRow { label: label.clone(), segments: vec![Segment { text: n.to_string(), count: *n, fill: "#1d4f91".into(), text_colour: "#ffffff".into() }] }).collect(),
+                rows: bins
+                    .iter()
+                    .map(|(label, n)| StackedRow {
+                        label: label.clone(),
+                        segments: vec![Segment { text: n.to_string(), count: u64::from(*n), fill: "#1d4f91".into(), text_colour: "#ffffff".into() }],
+                    })
+                    .collect(),
                 key: Vec::new(),
             };
-            let table = DataTable { columns: vec![title.clone(), "Areas".into()], rows: bins.iter().map(|(label, n)| vec![label.clone(), n.to_string()]).collect() };
+            let table =
+                DataTable { columns: vec![title.clone(), "Areas".into()], rows: bins.iter().map(|(label, n)| vec![label.clone(), n.to_string()]).collect() };
             let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), &mut chart_time);
             charts.push((path.clone(), svg, ChartRef { path, caption: format!("{title}: number of areas in each band of scores"), alt, table }));
         } else {
             let chart = BarChart {
-                groups: bars.iter().map(|(area, s)| BarGroup { label: area.to_string(), bars: vec![Bar { label: s.text.clone(), value: s.exact, emphasis: true, range: None }] }).collect(),
+                groups: bars
+                    .iter()
+                    .map(|(area, s)| BarGroup {
+                        label: area.to_string(),
+                        bars: vec![Bar { label: s.text.clone(), value: s.exact, emphasis: true, range: None }],
+                    })
+                    .collect(),
                 reference: report.aggregate[k].exact.map(|v| (format!("All areas {}", report.aggregate[k].text), v)),
             };
-            let table = DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
-            charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table }));
+            let table =
+                DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
+            charts.push((
+                path.clone(),
+                super::draw(&chart, &mut chart_time),
+                ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table },
+            ));
         }
     }
     // The distribution of ratings: one stacked bar overall and per standard.
@@ -430,14 +466,24 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                         .distribution
                         .iter()
                         .zip(counts)
-                        .map(|(d, &n)| Segment { text: format!("{} {n}", d.short), count: n as u32, fill: d.rating.colour.clone(), text_colour: d.rating.text_colour.clone() })
+                        .map(|(d, &n)| Segment {
+                            text: format!("{} {n}", d.short),
+                            count: n as u64,
+                            fill: d.rating.colour.clone(),
+                            text_colour: d.rating.text_colour.clone(),
+                        })
                         .collect(),
                 })
                 .collect(),
             key: rv.distribution.iter().map(|d| (d.short.clone(), d.rating.label.clone(), d.rating.colour.clone(), d.rating.text_colour.clone())).collect(),
         };
         let lowest = rv.distribution.last().map(|d| d.rating.label.clone()).unwrap_or_default();
-        let most = rows.iter().skip(1).map(|(label, counts)| (label, counts.last().copied().unwrap_or(0))).filter(|(_, n)| *n > 0).max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)));
+        let most = rows
+            .iter()
+            .skip(1)
+            .map(|(label, counts)| (label, counts.last().copied().unwrap_or(0)))
+            .filter(|(_, n)| *n > 0)
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)));
         let ctx = serde_json::json!({
             "areas": report.areas,
             "overall": rv.distribution.iter().map(|d| serde_json::json!({ "label": d.rating.label, "count": d.overall })).collect::<Vec<_>>(),
@@ -446,7 +492,14 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         let alt = text.line("alt-ratings.j2", &ctx)?;
         let mut columns = vec!["Rating".to_string(), "Overall".to_string()];
         columns.extend(rv.standards.iter().cloned());
-        let table = DataTable { columns, rows: rv.distribution.iter().map(|d| [vec![d.rating.label.clone(), d.overall.to_string()], d.standards.iter().map(usize::to_string).collect()].concat()).collect() };
+        let table = DataTable {
+            columns,
+            rows: rv
+                .distribution
+                .iter()
+                .map(|d| [vec![d.rating.label.clone(), d.overall.to_string()], d.standards.iter().map(usize::to_string).collect()].concat())
+                .collect(),
+        };
         let path = "/charts/ratings-distribution.svg".to_string();
         let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), &mut chart_time);
         charts.push((path.clone(), svg, ChartRef { path, caption: "Number of areas with each rating, overall and by standard".into(), alt, table }));
@@ -462,14 +515,25 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 .iter()
                 .map(|r| BarGroup {
                     label: format!("{} ({} cases)", r.value, r.cases),
-                    bars: r.cells.iter().zip(&t.columns).map(|(c, col)| Bar { label: format!("{col} {}", c.text), value: c.exact, emphasis: false, range: None }).collect(),
+                    bars: r
+                        .cells
+                        .iter()
+                        .zip(&t.columns)
+                        .map(|(c, col)| Bar { label: format!("{col} {}", c.text), value: c.exact, emphasis: false, range: None })
+                        .collect(),
                 })
                 .collect()
         } else {
             t.columns
                 .iter()
                 .enumerate()
-                .map(|(j, col)| BarGroup { label: col.clone(), bars: present.iter().map(|r| Bar { label: format!("{} {}", r.value, r.cells[j].text), value: r.cells[j].exact, emphasis: false, range: None }).collect() })
+                .map(|(j, col)| BarGroup {
+                    label: col.clone(),
+                    bars: present
+                        .iter()
+                        .map(|r| Bar { label: format!("{} {}", r.value, r.cells[j].text), value: r.cells[j].exact, emphasis: false, range: None })
+                        .collect(),
+                })
                 .collect()
         };
         let chart = BarChart { groups, reference: None };
@@ -477,15 +541,28 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         let alt = text.line("alt-breakdown.j2", t)?;
         let mut columns = vec![t.label.clone(), "Cases".to_string()];
         columns.extend(t.columns.iter().cloned());
-        let table = DataTable { columns, rows: t.rows.iter().map(|r| [vec![r.value.clone(), r.cases.to_string()], r.cells.iter().map(Shown::with_difference).collect()].concat()).collect() };
-        charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption: format!("Figures by {}", t.label.to_lowercase()), alt, table }));
+        let table = DataTable {
+            columns,
+            rows: t.rows.iter().map(|r| [vec![r.value.clone(), r.cases.to_string()], r.cells.iter().map(Shown::with_difference).collect()].concat()).collect(),
+        };
+        charts.push((
+            path.clone(),
+            super::draw(&chart, &mut chart_time),
+            ChartRef { path, caption: format!("Figures by {}", t.label.to_lowercase()), alt, table },
+        ));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
     report.questionnaires = super::questionnaire::views(&super::questionnaire::pool(input.inspections.iter().copied()), text, &mut chart_time, &mut charts)?;
 
     let csv = to_csv(&records(input, &names, &report));
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
-    Ok(RenderedReport { template: "aggregate.typ", data, charts: charts.into_iter().map(|(p, s, _)| (p, s.into_bytes())).collect(), figures_csv: csv, chart_time })
+    Ok(RenderedReport {
+        template: "aggregate.typ",
+        data,
+        charts: charts.into_iter().map(|(p, s, _)| (p, s.into_bytes())).collect(),
+        figures_csv: csv,
+        chart_time,
+    })
 }
 
 fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &AggregateReport) -> Vec<FigureRecord> {
@@ -511,7 +588,14 @@ fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &Ag
                     out.push(rating_record(&row.area, "standard", id, "", &rating.label, minimum));
                 }
             }
-            out.push(rating_record(&row.area, "overall", "overall", "Overall rating", row.overall.as_ref().map(|o| o.label.as_str()).unwrap_or_default(), minimum));
+            out.push(rating_record(
+                &row.area,
+                "overall",
+                "overall",
+                "Overall rating",
+                row.overall.as_ref().map(|o| o.label.as_str()).unwrap_or_default(),
+                minimum,
+            ));
         }
     }
     out.extend(breakdown_records(fw, "All areas", &input.set.total));
@@ -522,7 +606,14 @@ fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &Ag
 pub fn area_ratings(input: &AreaInput<'_>) -> Result<AreaRatings, Problem> {
     let own = &input.set.areas[&input.inspection.id];
     let minimum = input.framework.minimum_relevant_cases;
-    let row = |q: &str| super::area::QuestionRow { id: q.into(), text: String::new(), part: String::new(), short: String::new(), area: Shown::new(own.question(q), minimum), aggregate: Shown::new(Figure::default(), minimum) };
+    let row = |q: &str| super::area::QuestionRow {
+        id: q.into(),
+        text: String::new(),
+        part: String::new(),
+        short: String::new(),
+        area: Shown::new(own.question(q), minimum),
+        aggregate: Shown::new(Figure::default(), minimum),
+    };
     let view = super::area::standards_view(input, own, &row)?;
     Ok(AreaRatings { standards: view.domains.iter().flat_map(|d| &d.standards).map(|s| (s.id.clone(), s.rating.clone())).collect(), overall: view.overall })
 }

@@ -4,17 +4,19 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::common::{breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, RatingView, SampleTable, ScoreRow, Shown};
+use super::common::{
+    breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, RatingView, SampleTable, ScoreRow, Shown,
+};
 use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
+use super::quality::QualityView;
 use super::{RenderedReport, TextModel};
 use crate::aggregate::{GroupFigures, SetFigures, SetId};
 use crate::charts::{Bar, BarChart, BarGroup};
 use crate::error::{Location, Problem};
-use crate::framework::rules::{RatingRules, Tally};
-use crate::framework::{Era, FrameworkSpec, GlossaryEntry, ScoreKind, StandardRule};
+use crate::framework::rules::RatingRules;
+use crate::framework::{Era, FrameworkSpec, GlossaryEntry, ScoreKind, SmallKeyQuestions, StandardRule};
 use crate::ingest::CaseTable;
 use crate::inspection::{InspectionSpec, Narrative, Status};
-use super::quality::QualityView;
 
 /// Everything an area report needs: its inspection, and the figures of its comparison set.
 pub struct AreaInput<'a> {
@@ -29,7 +31,7 @@ pub struct AreaInput<'a> {
     /// The area's case export, for the data-quality page of drafts.
     pub cases: Option<&'a CaseTable>,
     /// The figures CSV of the previous build of this report, if there is one (drafts compare).
-    pub previous_figures: Option<String>,
+    pub previous_figures: Option<super::quality::Previous>,
 }
 
 #[derive(Debug, Serialize)]
@@ -175,7 +177,14 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         let q = fw.question(qid).expect("validated reference");
         let part = fw.sections.iter().find(|s| s.id == q.section).map(|s| s.title.clone()).unwrap_or_default();
         let short = q.label();
-        QuestionRow { id: q.id.clone(), text: q.text.clone(), part, short, area: Shown::new(own.question(qid), minimum), aggregate: Shown::new(input.set.total.question(qid), minimum) }
+        QuestionRow {
+            id: q.id.clone(),
+            text: q.text.clone(),
+            part,
+            short,
+            area: Shown::new(own.question(qid), minimum),
+            aggregate: Shown::new(input.set.total.question(qid), minimum),
+        }
     };
     let standards = match fw.era {
         Era::Standards => Some(standards_view(input, own, &question_row)?),
@@ -269,7 +278,13 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                     .iter()
                     .map(|c| {
                         let n = insp.narrative.standards.get(&c.id).cloned().unwrap_or_default();
-                        JudgedCriterionView { id: c.id.clone(), title: c.title.clone(), lines_of_enquiry: c.lines_of_enquiry.clone(), strengths: n.strengths, areas_for_improvement: n.areas_for_improvement }
+                        JudgedCriterionView {
+                            id: c.id.clone(),
+                            title: c.title.clone(),
+                            lines_of_enquiry: c.lines_of_enquiry.clone(),
+                            strengths: n.strengths,
+                            areas_for_improvement: n.areas_for_improvement,
+                        }
                     })
                     .collect(),
             })
@@ -330,7 +345,12 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             };
             let alt = text.line("alt-area-scores.j2", &serde_json::json!({ "area": &report.area, "rows": rows, "part": k + 1, "parts": parts }))?;
             let path = if k == 0 { "/charts/scores.svg".to_string() } else { format!("/charts/scores-{}.svg", k + 1) };
-            let caption = format!("Scores of {} beside {}{}", insp.area, report.set_label, if parts > 1 { format!(" (part {} of {parts})", k + 1) } else { String::new() });
+            let caption = format!(
+                "Scores of {} beside {}{}",
+                insp.area,
+                report.set_label,
+                if parts > 1 { format!(" (part {} of {parts})", k + 1) } else { String::new() }
+            );
             charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption, alt, table }));
         }
     }
@@ -344,17 +364,33 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                 .filter(|s| !s.key_questions.is_empty())
                 .map(|s| BarGroup {
                     label: format!("{} {}", s.id, s.title),
-                    bars: s.key_questions.iter().map(|q| Bar { label: format!("{} {}", q.short, q.area.text), value: q.area.exact, emphasis: true, range: None }).collect(),
+                    bars: s
+                        .key_questions
+                        .iter()
+                        .map(|q| Bar { label: format!("{} {}", q.short, q.area.text), value: q.area.exact, emphasis: true, range: None })
+                        .collect(),
                 })
                 .collect(),
             reference: None,
         };
         let table = DataTable {
             columns: vec!["Key question".into(), insp.area.clone(), "Relevant cases".into(), "95% interval".into(), "All areas".into()],
-            rows: kqs.iter().map(|q| vec![q.text.clone(), q.area.text.clone(), q.area.relevant.to_string(), q.area.ci_text(), q.aggregate.text.clone()]).collect(),
+            rows: kqs
+                .iter()
+                .map(|q| vec![q.text.clone(), q.area.text.clone(), q.area.relevant.to_string(), q.area.ci_text(), q.aggregate.text.clone()])
+                .collect(),
         };
         let alt = text.line("alt-area-key-questions.j2", &report)?;
-        charts.push(("/charts/key-questions.svg".to_string(), super::draw(&chart, &mut chart_time), ChartRef { path: "/charts/key-questions.svg".into(), caption: format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area), alt, table }));
+        charts.push((
+            "/charts/key-questions.svg".to_string(),
+            super::draw(&chart, &mut chart_time),
+            ChartRef {
+                path: "/charts/key-questions.svg".into(),
+                caption: format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area),
+                alt,
+                table,
+            },
+        ));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
     report.questionnaires = super::questionnaire::views(&insp.questionnaires, text, &mut chart_time, &mut charts)?;
@@ -362,12 +398,18 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let records = figure_records(input, own, &report);
     if report.doc.draft {
         if let Some(table) = input.cases {
-            report.quality = Some(super::quality::quality(fw, &insp.area, table, &records, input.previous_figures.as_deref()));
+            report.quality = Some(super::quality::quality(fw, &insp.area, table, &records, input.previous_figures.as_ref()));
         }
     }
     let csv = to_csv(&records);
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
-    Ok(RenderedReport { template: "area.typ", data, charts: charts.into_iter().map(|(p, svg, _)| (p, svg.into_bytes())).collect(), figures_csv: csv, chart_time })
+    Ok(RenderedReport {
+        template: "area.typ",
+        data,
+        charts: charts.into_iter().map(|(p, svg, _)| (p, svg.into_bytes())).collect(),
+        figures_csv: csv,
+        chart_time,
+    })
 }
 
 pub(crate) fn standards_view(input: &AreaInput<'_>, own: &GroupFigures, question_row: &dyn Fn(&str) -> QuestionRow) -> Result<StandardsView, Problem> {
@@ -383,8 +425,15 @@ pub(crate) fn standards_view(input: &AreaInput<'_>, own: &GroupFigures, question
             let (rating, basis, key_questions) = match st.rule {
                 StandardRule::Judged => {
                     let id = insp.judged_ratings.get(&st.id).ok_or_else(|| {
-                        Problem::data(Location::file(&insp.source).key(format!("judged_ratings.{}", st.id)), format!("standard {} {} is judged by inspectors but has no rating", st.id, st.title))
-                            .with_hint(format!("add `\"{}\": <rating>` under `judged_ratings`, one of: {}", st.id, rules.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")))
+                        Problem::data(
+                            Location::file(&insp.source).key(format!("judged_ratings.{}", st.id)),
+                            format!("standard {} {} is judged by inspectors but has no rating", st.id, st.title),
+                        )
+                        .with_hint(format!(
+                            "add `\"{}\": <rating>` under `judged_ratings`, one of: {}",
+                            st.id,
+                            rules.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")
+                        ))
                     })?;
                     let level = rules.level(id).ok_or_else(|| {
                         Problem::data(Location::file(&insp.source).key(format!("judged_ratings.{}", st.id)), format!("`{id}` is not a rating"))
@@ -393,12 +442,34 @@ pub(crate) fn standards_view(input: &AreaInput<'_>, own: &GroupFigures, question
                     (Some(level), "Judged by inspectors from evidence of the organisation's delivery.".to_string(), Vec::new())
                 }
                 StandardRule::LowestKeyQuestion => {
-                    let tallies: Vec<Tally> = st.key_questions.iter().map(|q| own.question(q).tally()).collect();
                     let rows: Vec<QuestionRow> = st.key_questions.iter().map(|q| question_row(q)).collect();
-                    match RatingRules::lowest(&tallies) {
-                        Some(p) => {
-                            let level = rules.rate_percent(p);
-                            (Some(level), format!("Rated from the lowest key question, {}% of relevant cases.", crate::framework::rules::round_half_up(p)), rows)
+                    let minimum = fw.minimum_relevant_cases;
+                    let figures: Vec<crate::aggregate::Figure> = st.key_questions.iter().map(|q| own.question(q)).collect();
+                    let small = |f: &crate::aggregate::Figure| !f.meets_minimum(minimum);
+                    // Key questions below the minimum take part or not, as the framework says.
+                    let taking_part: Vec<&crate::aggregate::Figure> =
+                        figures.iter().filter(|f| f.tally().relevant() > 0 && (fw.small_key_questions == SmallKeyQuestions::Count || !small(f))).collect();
+                    let lowest = taking_part.iter().copied().min_by(|a, b| a.tally().percent().unwrap_or(0.0).total_cmp(&b.tally().percent().unwrap_or(0.0)));
+                    match lowest {
+                        Some(f) if small(f) => {
+                            let level = rules.rate_percent(f.tally().percent().unwrap_or(0.0));
+                            let basis = format!(
+                                "Rated from the lowest key question, which had fewer than {minimum} relevant cases ({} of {}): its percentage is not published.",
+                                f.yes,
+                                f.tally().relevant()
+                            );
+                            (Some(level), basis, rows)
+                        }
+                        Some(f) => {
+                            let p = f.tally().percent().unwrap_or(0.0);
+                            (
+                                Some(rules.rate_percent(p)),
+                                format!("Rated from the lowest key question, {}% of relevant cases.", crate::framework::rules::round_half_up(p)),
+                                rows,
+                            )
+                        }
+                        None if figures.iter().any(|f| f.tally().relevant() > 0) => {
+                            (None, format!("Not rated: every key question had fewer than {minimum} relevant cases."), rows)
                         }
                         None => (None, "Not rated: no case was relevant to its key questions.".to_string(), rows),
                     }

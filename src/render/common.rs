@@ -40,9 +40,9 @@ impl Shown {
             let p = t.rounded_percent().expect("relevant > 0");
             (format!("{p}%"), Some(p), t.percent())
         };
-        let ci = exact.and_then(|e| crate::stats::wilson(e / 100.0, f.cases, crate::stats::Z95)).map(|(lo, hi)| {
-            format!("{}–{}%", crate::framework::rules::round_half_up(lo), crate::framework::rules::round_half_up(hi))
-        });
+        let ci = exact
+            .and_then(|e| crate::stats::wilson(e / 100.0, f.cases, crate::stats::Z95))
+            .map(|(lo, hi)| format!("{}–{}%", crate::framework::rules::round_half_up(lo), crate::framework::rules::round_half_up(hi)));
         Shown { text, pct, exact, yes: t.yes, relevant: t.relevant(), cases: f.cases, ci, differs: None }
     }
 
@@ -90,10 +90,7 @@ pub fn extremes<'a>(areas: impl Iterator<Item = (&'a str, &'a GroupFigures)>, se
         let this = (exact, pct, name);
         range = Some(match range {
             None => (this, this),
-            Some((lo, hi)) => (
-                if key(&this, &lo).is_lt() { this } else { lo },
-                if key(&this, &hi).is_gt() { this } else { hi },
-            ),
+            Some((lo, hi)) => (if key(&this, &lo).is_lt() { this } else { lo }, if key(&this, &hi).is_gt() { this } else { hi }),
         });
     }
     let make = |(_, pct, area): (f64, u64, &str)| Extreme { text: format!("{pct}%"), pct, area: area.to_string() };
@@ -178,7 +175,10 @@ pub fn sample_tables(framework: &FrameworkSpec, group: &GroupFigures) -> Vec<Sam
                 .iter()
                 .map(|v| {
                     let count = group.sample_count(&c.column, v);
-                    let share = crate::framework::rules::Tally::new(count, group.cases - count).rounded_percent().map(|p| format!("{p}%")).unwrap_or_else(|| "–".into());
+                    let share = crate::framework::rules::Tally::new(count, group.cases - count)
+                        .rounded_percent()
+                        .map(|p| format!("{p}%"))
+                        .unwrap_or_else(|| "–".into());
                     SampleRow { value: v.clone(), count, share }
                 })
                 .collect();

@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::common::{Extreme, Shown};
 use crate::aggregate::{Figure, GroupFigures, SetId};
-use crate::framework::FrameworkSpec;
 use crate::framework::rules::Tally;
+use crate::framework::FrameworkSpec;
 
 /// One figure: which group of cases, which figure, the counts and the percentage shown.
 #[derive(Debug, Clone, Serialize)]
@@ -45,7 +45,8 @@ impl FigureRecord {
             relevant_answers: t.relevant(),
             relevant_cases: f.cases,
             percent: shown.pct.map(|p| p.to_string()).unwrap_or_default(),
-            exact_percent: t.percent().map(|p| format!("{p:.4}")).unwrap_or_default(),
+            // Below the minimum no percentage is published, not even here.
+            exact_percent: if shown.pct.is_some() { t.percent().map(|p| format!("{p:.4}")).unwrap_or_default() } else { String::new() },
             rating: String::new(),
         }
     }
@@ -95,11 +96,62 @@ pub fn rating_record(group: &str, kind: &str, id: &str, title: &str, rating: &st
     r
 }
 
-/// Writes records as CSV with a header row.
+/// Writes records as CSV with a header row. Text that a spreadsheet would run as a formula
+/// (an area or question beginning `=`, `+`, `-`, `@`, a tab or a carriage return) is written
+/// with a leading apostrophe, as the OWASP guidance on CSV injection says: Excel shows the text
+/// and runs nothing; analysts reading the CSV see one extra character.
 pub fn to_csv(records: &[FigureRecord]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in records {
+        let r = FigureRecord {
+            group: cell(&r.group),
+            kind: cell(&r.kind),
+            id: cell(&r.id),
+            title: cell(&r.title),
+            breakdown: cell(&r.breakdown),
+            rating: cell(&r.rating),
+            ..r.clone()
+        };
         w.serialize(r).expect("writing CSV to memory cannot fail");
     }
     w.into_inner().expect("writing CSV to memory cannot fail")
+}
+
+/// A text cell safe to open in a spreadsheet (see [`to_csv`]).
+pub fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_written_as_text() {
+        for (given, written) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+1", "'+1"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("Cumbria", "Cumbria"),
+            ("", ""),
+        ] {
+            assert_eq!(cell(given), written);
+        }
+        let r = FigureRecord::new("=cmd|' /C calc'!A0", "score", "h1", "-2+3", "", Figure { yes: 3, no: 1, cases: 4 }, 1);
+        let text = String::from_utf8(to_csv(&[r])).unwrap();
+        assert!(text.contains("'=cmd") && text.contains("'-2+3"), "{text}");
+    }
+
+    #[test]
+    fn no_percentage_below_the_minimum() {
+        let r = FigureRecord::new("A", "question", "q1", "Q", "", Figure { yes: 2, no: 1, cases: 3 }, 5);
+        assert_eq!((r.percent.as_str(), r.exact_percent.as_str()), ("", ""));
+        assert_eq!((r.yes, r.no), (2, 1));
+    }
 }

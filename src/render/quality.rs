@@ -26,6 +26,8 @@ pub struct QualityView {
     pub cases: u64,
     /// `None` when no earlier build of this report was found.
     pub changes: Option<Vec<Change>>,
+    /// What the changes are measured against: `published report` or `previous draft`.
+    pub compared_with: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,11 +75,25 @@ struct PreviousRecord {
     rating: String,
 }
 
+/// The figures CSV a draft compares with, and what it is.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    /// `published report` (the published build of the same report) or `previous draft`.
+    pub what: &'static str,
+    pub csv: String,
+}
+
 /// Builds the page. `previous` is the text of the previous figures CSV of this report, if any;
 /// one that cannot be read is treated as absent (the page says no comparison was made).
-pub fn quality(fw: &FrameworkSpec, area: &str, table: &CaseTable, records: &[FigureRecord], previous: Option<&str>) -> QualityView {
+pub fn quality(fw: &FrameworkSpec, area: &str, table: &CaseTable, records: &[FigureRecord], previous: Option<&Previous>) -> QualityView {
     let cases = table.len() as u64;
-    let share = |n: u64| if cases == 0 { "–".to_string() } else { format!("{}%", crate::framework::rules::Tally::new(n, cases - n.min(cases)).rounded_percent().unwrap_or(0)) };
+    let share = |n: u64| {
+        if cases == 0 {
+            "–".to_string()
+        } else {
+            format!("{}%", crate::framework::rules::Tally::new(n, cases - n.min(cases)).rounded_percent().unwrap_or(0))
+        }
+    };
     let mut blank_questions: Vec<BlankQuestion> = fw
         .questions
         .iter()
@@ -120,7 +136,8 @@ pub fn quality(fw: &FrameworkSpec, area: &str, table: &CaseTable, records: &[Fig
         unknown_characteristics,
         cases_with_unknown: any_unknown.iter().filter(|&&u| u).count() as u64,
         cases,
-        changes: previous.and_then(|text| changes(area, records, text)),
+        changes: previous.and_then(|p| changes(area, records, &p.csv)),
+        compared_with: previous.map(|p| p.what.to_string()),
     }
 }
 
@@ -131,7 +148,8 @@ fn changes(area: &str, records: &[FigureRecord], previous: &str) -> Option<Vec<C
     let mut before: BTreeMap<(String, String), PreviousRecord> = BTreeMap::new();
     for r in reader.deserialize::<PreviousRecord>() {
         let r = r.ok()?;
-        if r.group == area && r.breakdown.is_empty() {
+        // The CSV holds text cells as written for spreadsheets (`'=…` for `=…`).
+        if r.group == super::figures_csv::cell(area) && r.breakdown.is_empty() {
             before.insert((r.kind.clone(), r.id.clone()), r);
         }
     }

@@ -16,8 +16,8 @@ pub struct QuestionnaireView {
     pub respondents: String,
     pub summary: Option<String>,
     /// The fewest and the most answers any question received.
-    pub responses_min: u32,
-    pub responses_max: u32,
+    pub responses_min: u64,
+    pub responses_max: u64,
     pub chart: ChartRef,
 }
 
@@ -31,7 +31,12 @@ fn text_on(fill: &str) -> String {
 
 /// The views of `questionnaires`, in order; their charts (path, SVG, reference) are added to
 /// `charts`, the report's chart files.
-pub fn views(questionnaires: &[Questionnaire], text: &TextModel, chart_time: &mut std::time::Duration, charts: &mut Vec<(String, String, ChartRef)>) -> Result<Vec<QuestionnaireView>, Problem> {
+pub fn views(
+    questionnaires: &[Questionnaire],
+    text: &TextModel,
+    chart_time: &mut std::time::Duration,
+    charts: &mut Vec<(String, String, ChartRef)>,
+) -> Result<Vec<QuestionnaireView>, Problem> {
     let mut out = Vec::with_capacity(questionnaires.len());
     for (k, q) in questionnaires.iter().enumerate() {
         let (path, svg, view) = view(q, k, text, chart_time)?;
@@ -51,7 +56,12 @@ fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::tim
             .iter()
             .map(|question| StackedRow {
                 label: question.text.clone(),
-                segments: question.counts.iter().enumerate().map(|(i, &n)| Segment { text: format!("{} {n}", short[i]), count: n, fill: fills[i].into(), text_colour: text_on(fills[i]) }).collect(),
+                segments: question
+                    .counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &n)| Segment { text: format!("{} {n}", short[i]), count: n, fill: fills[i].into(), text_colour: text_on(fills[i]) })
+                    .collect(),
             })
             .collect(),
         key: q.answers.iter().enumerate().map(|(i, a)| (short[i].clone(), a.clone(), fills[i].to_string(), text_on(fills[i]))).collect(),
@@ -61,8 +71,8 @@ fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::tim
         .questions
         .iter()
         .map(|question| {
-            let total: u32 = question.counts.iter().sum();
-            let good: u32 = question.counts[..positive].iter().sum();
+            let total: u64 = question.counts.iter().sum();
+            let good: u64 = question.counts[..positive].iter().sum();
             serde_json::json!({ "text": question.text, "total": total, "positive": good })
         })
         .collect();
@@ -73,11 +83,18 @@ fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::tim
     columns.push("Answers".into());
     let table = DataTable {
         columns,
-        rows: q.questions.iter().map(|question| [vec![question.text.clone()], question.counts.iter().map(u32::to_string).collect(), vec![question.counts.iter().sum::<u32>().to_string()]].concat()).collect(),
+        rows: q
+            .questions
+            .iter()
+            .map(|question| {
+                [vec![question.text.clone()], question.counts.iter().map(u64::to_string).collect(), vec![question.counts.iter().sum::<u64>().to_string()]]
+                    .concat()
+            })
+            .collect(),
     };
     let path = format!("/charts/questionnaire-{}.svg", k + 1);
     let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), chart_time);
-    let totals = q.questions.iter().map(|question| question.counts.iter().sum::<u32>());
+    let totals = q.questions.iter().map(|question| question.counts.iter().sum::<u64>());
     let (responses_min, responses_max) = (totals.clone().min().unwrap_or(0), totals.max().unwrap_or(0));
     let view = QuestionnaireView {
         title: q.title.clone(),
@@ -116,7 +133,11 @@ pub fn pool<'a>(inspections: impl IntoIterator<Item = &'a crate::inspection::Ins
     pooled
         .into_iter()
         .map(|(mut q, areas)| {
-            q.summary = Some(format!("The answers of {} to the questionnaires of {areas} {}, added together.", q.respondents, if areas == 1 { "area" } else { "areas" }));
+            q.summary = Some(format!(
+                "The answers of {} to the questionnaires of {areas} {}, added together.",
+                q.respondents,
+                if areas == 1 { "area" } else { "areas" }
+            ));
             q
         })
         .collect()

@@ -8,7 +8,7 @@ use minijinja::{Environment, Value};
 use serde::Serialize;
 
 use super::words::proportion_words;
-use crate::error::{Location, Problem};
+use crate::error::{Excerpt, Location, Problem};
 
 /// The MiniJinja environment with the text templates loaded once.
 pub struct TextModel {
@@ -53,13 +53,9 @@ impl TextModel {
     /// Renders `name` with `context` into paragraphs (separated by blank lines), each with
     /// its whitespace collapsed.
     pub fn paragraphs<S: Serialize>(&self, name: &str, context: &S) -> Result<Vec<String>, Problem> {
-        let template = self.env.get_template(name).map_err(|e| template_problem(&self.dir.join(name), &e))?;
-        let text = template.render(Value::from_serialize(context)).map_err(|e| template_problem(&self.dir.join(name), &e))?;
-        Ok(text
-            .split("\n\n")
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|p| !p.is_empty())
-            .collect())
+        let template = self.env.get_template(name).map_err(|e| template_problem_in(&self.dir.join(name), &e, Some(&self.env)))?;
+        let text = template.render(Value::from_serialize(context)).map_err(|e| template_problem_in(&self.dir.join(name), &e, Some(&self.env)))?;
+        Ok(text.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect())
     }
 
     /// Renders `name` into one line of text.
@@ -68,8 +64,16 @@ impl TextModel {
     }
 }
 
+/// A MiniJinja error placed in the template it happened in (an included or imported one too,
+/// not only the one rendered), with the offending stretch of its source.
 fn template_problem(path: &Path, e: &minijinja::Error) -> Problem {
-    let mut location = Location::file(path);
+    template_problem_in(path, e, None)
+}
+
+fn template_problem_in(path: &Path, e: &minijinja::Error, env: Option<&Environment<'static>>) -> Problem {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let file = e.name().map_or_else(|| path.to_path_buf(), |n| dir.join(n));
+    let mut location = Location::file(&file);
     if let Some(line) = e.line() {
         location = location.row(line);
     }
@@ -77,5 +81,17 @@ fn template_problem(path: &Path, e: &minijinja::Error) -> Problem {
     if let Some(detail) = e.detail() {
         message.push_str(&format!(": {detail}"));
     }
-    Problem::template(location, message).with_hint("fix the MiniJinja template; every value it uses must exist in the report model")
+    let problem = Problem::template(location, message).with_hint("fix the MiniJinja template; every value it uses must exist in the report model");
+    // The template's text: from the environment once loaded, else from the file.
+    let source =
+        e.name().and_then(|n| env.and_then(|env| env.get_template(n).ok()).map(|t| t.source().to_string())).or_else(|| std::fs::read_to_string(&file).ok());
+    let excerpt = match (source, e.range(), e.line()) {
+        (Some(src), Some(range), _) => Some(Excerpt::new(file.display().to_string(), src, range)),
+        (Some(src), None, Some(line)) => Some(Excerpt::at_line(file.display().to_string(), src, line, 0)),
+        _ => None,
+    };
+    match excerpt {
+        Some(x) => problem.with_excerpt(x),
+        None => problem,
+    }
 }

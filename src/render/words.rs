@@ -2,13 +2,7 @@
 
 /// A proportion in words for summaries: 73 → "just under three-quarters", 40 → "fewer than half".
 pub fn proportion_words(percent: f64) -> String {
-    const FRACTIONS: [(f64, &str); 5] = [
-        (25.0, "a quarter"),
-        (100.0 / 3.0, "a third"),
-        (50.0, "half"),
-        (200.0 / 3.0, "two-thirds"),
-        (75.0, "three-quarters"),
-    ];
+    const FRACTIONS: [(f64, &str); 5] = [(25.0, "a quarter"), (100.0 / 3.0, "a third"), (50.0, "half"), (200.0 / 3.0, "two-thirds"), (75.0, "three-quarters")];
     let p = percent;
     if p <= 0.0 {
         return "none".into();

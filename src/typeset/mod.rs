@@ -129,21 +129,19 @@ impl Engine {
             fonts.extend(Font::iter(Bytes::new(bytes)));
         }
         if fonts.is_empty() {
-            return Err(Problem::internal(Location::file(fonts_dir), "no fonts found").with_hint("the fonts/ folder of the project must hold the report fonts (.ttf or .otf)"));
+            return Err(Problem::internal(Location::file(fonts_dir), "no fonts found")
+                .with_hint("the fonts/ folder of the project must hold the report fonts (.ttf or .otf)"));
         }
         let book = FontBook::from_fonts(&fonts);
 
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
-        let mut template_paths: Vec<PathBuf> = WalkDir::new(templates_dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.into_path())
-            .collect();
+        let mut template_paths: Vec<PathBuf> =
+            WalkDir::new(templates_dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).map(|e| e.into_path()).collect();
         template_paths.sort();
         if template_paths.is_empty() {
-            return Err(Problem::template(Location::file(templates_dir), "no report templates found").with_hint("run from the project root, or pass --templates <folder>"));
+            return Err(Problem::template(Location::file(templates_dir), "no report templates found")
+                .with_hint("run from the project root, or pass --templates <folder>"));
         }
         for path in template_paths {
             let rel = path.strip_prefix(templates_dir).expect("walked under templates_dir");
@@ -168,6 +166,16 @@ impl Engine {
         })
     }
 
+    /// The first character of `text` that no font of the engine can draw (it would print as
+    /// an empty box, or fail the report); spaces, controls and invisible format characters are
+    /// not drawn and never count.
+    pub fn first_uncovered(&self, text: &str) -> Option<char> {
+        text.chars().find(|&c| {
+            !(c.is_whitespace() || c.is_control() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'))
+                && !self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+        })
+    }
+
     /// Compiles one report to PDF. Memoised layout results of earlier reports are evicted
     /// afterwards (also after a failure), so memory stays flat over a long run.
     pub fn compile_pdf(&self, job: &TypesetJob) -> Result<Typeset, Problem> {
@@ -183,9 +191,16 @@ impl Engine {
         let compile_time = started.elapsed();
         let warnings: Vec<String> = warned.warnings.iter().map(|d| self.describe(&world, d)).collect();
         let document = warned.output.map_err(|errors| {
-            let text: Vec<String> = errors.iter().filter(|d| d.severity == Severity::Error).map(|d| self.describe(&world, d)).collect();
-            Problem::template(Location::file(self.templates_dir.join(&job.template)), text.join("\n"))
-                .with_hint("a template error; `check` lists it with the generated data")
+            let errors: Vec<&SourceDiagnostic> = errors.iter().filter(|d| d.severity == Severity::Error).collect();
+            let text: Vec<String> = errors.iter().map(|d| self.describe(&world, d)).collect();
+            // Placed in the template the error is in (an imported one too), not the entry's.
+            let first = errors.first().and_then(|d| self.excerpt(&world, d));
+            let file = first.as_ref().map_or_else(|| self.templates_dir.join(&job.template), |x| PathBuf::from(&x.file));
+            let problem = Problem::template(Location::file(file), text.join("\n")).with_hint("a template error; `check` lists it with the generated data");
+            match first {
+                Some(x) => problem.with_excerpt(x),
+                None => problem,
+            }
         })?;
         let date = Datetime::from_ymd(job.date.year, job.date.month, job.date.day).expect("validated date");
         let mut standards = Vec::new();
@@ -206,6 +221,21 @@ impl Engine {
                 .with_hint("PDF/UA-1 needs a document title and alt text on every image")
         })?;
         Ok(Typeset { pdf, pages: document.pages().len(), warnings, compile_time, export_time: started.elapsed() })
+    }
+
+    /// The source stretch a diagnostic points at, named as the user's file (a template under
+    /// the templates folder; a generated file by its virtual path).
+    fn excerpt(&self, world: &ReportWorld<'_>, d: &SourceDiagnostic) -> Option<crate::error::Excerpt> {
+        let id = d.span.id()?;
+        let source = typst::World::source(world, id).ok()?;
+        let range = typst::WorldExt::range(world, d.span)?;
+        let path = id.vpath().get_without_slash().to_string();
+        let shown = if path.starts_with("data.json") || path.starts_with("charts/") {
+            format!("(generated) /{path}")
+        } else {
+            self.templates_dir.join(&path).display().to_string()
+        };
+        Some(crate::error::Excerpt::new(shown, source.text().to_string(), range))
     }
 
     /// `file:line:col: message` for a diagnostic, with its hints.

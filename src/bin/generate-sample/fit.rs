@@ -55,7 +55,14 @@ fn window(p: u32, n: u32) -> (u32, u32) {
     (lo as u32, hi.min(n64) as u32)
 }
 
-pub fn fit(fw: &FrameworkSpec, areas: &[AreaPlan], aggregate: &[u32], criteria: &[(&str, u32)], params: &HashMap<&str, QuestionParams>, rng: &mut Rng) -> Result<Fit, String> {
+pub fn fit(
+    fw: &FrameworkSpec,
+    areas: &[AreaPlan],
+    aggregate: &[u32],
+    criteria: &[(&str, u32)],
+    params: &HashMap<&str, QuestionParams>,
+    rng: &mut Rng,
+) -> Result<Fit, String> {
     let headlines: Vec<_> = fw.scores.iter().filter(|s| s.kind == ScoreKind::Headline).collect();
     let qn = fw.questions.len();
     let thread: Vec<usize> = fw
@@ -109,7 +116,11 @@ pub fn fit(fw: &FrameworkSpec, areas: &[AreaPlan], aggregate: &[u32], criteria: 
                 return Err(format!("{}: aggregate stuck at {pct:.2}% for a target of {target}%", headlines[t].id));
             }
             let a = movable[rng.range(0, movable.len() as u32 - 1) as usize];
-            if up { yes_t[a][t] += 1 } else { yes_t[a][t] -= 1 }
+            if up {
+                yes_t[a][t] += 1
+            } else {
+                yes_t[a][t] -= 1
+            }
         }
     }
 
@@ -127,11 +138,8 @@ pub fn fit(fw: &FrameworkSpec, areas: &[AreaPlan], aggregate: &[u32], criteria: 
     }
 
     // Steer general criteria by moving single Yes answers within an area and score.
-    let crit_of: Vec<Option<usize>> = fw
-        .questions
-        .iter()
-        .map(|q| criteria.iter().position(|(id, _)| fw.scores.iter().any(|s| s.id == *id && s.questions.contains(&q.id))))
-        .collect();
+    let crit_of: Vec<Option<usize>> =
+        fw.questions.iter().map(|q| criteria.iter().position(|(id, _)| fw.scores.iter().any(|s| s.id == *id && s.questions.contains(&q.id)))).collect();
     let crit_totals = |yes: &Vec<Vec<u32>>| -> Vec<(u64, u64)> {
         let mut out = vec![(0u64, 0u64); criteria.len()];
         for a in 0..areas.len() {
@@ -173,9 +181,13 @@ pub fn fit(fw: &FrameworkSpec, areas: &[AreaPlan], aggregate: &[u32], criteria: 
                     .filter(|&(a, q)| {
                         let t = thread[q];
                         if remove {
-                            f64::from(yes[a][q]) - 1.0 >= 0.35 * f64::from(relevant[a][q]) && yes_t[a][t] > win[a][t].0 && 100.0 * (thread_yes[t] - 1) as f64 / thread_n[t] as f64 >= f64::from(aggregate[t]) - 0.45
+                            f64::from(yes[a][q]) - 1.0 >= 0.35 * f64::from(relevant[a][q])
+                                && yes_t[a][t] > win[a][t].0
+                                && 100.0 * (thread_yes[t] - 1) as f64 / thread_n[t] as f64 >= f64::from(aggregate[t]) - 0.45
                         } else {
-                            f64::from(yes[a][q]) + 1.0 <= 0.98 * f64::from(relevant[a][q]) && yes_t[a][t] < win[a][t].1 && 100.0 * (thread_yes[t] + 1) as f64 / thread_n[t] as f64 <= f64::from(aggregate[t]) + 0.45
+                            f64::from(yes[a][q]) + 1.0 <= 0.98 * f64::from(relevant[a][q])
+                                && yes_t[a][t] < win[a][t].1
+                                && 100.0 * (thread_yes[t] + 1) as f64 / thread_n[t] as f64 <= f64::from(aggregate[t]) + 0.45
                         }
                     })
                     .collect();
@@ -202,13 +214,22 @@ pub fn fit(fw: &FrameworkSpec, areas: &[AreaPlan], aggregate: &[u32], criteria: 
             let level = |a: usize, q: usize| f64::from(yes[a][q]) / f64::from(relevant[a][q].max(1)) / betas[q];
             let can_lose = |a: usize, q: usize| f64::from(yes[a][q]) - 1.0 >= 0.35 * f64::from(relevant[a][q]);
             let can_gain = |a: usize, q: usize| f64::from(yes[a][q]) + 1.0 <= 0.98 * f64::from(relevant[a][q]);
-            let is_src = |q: usize| match from { Some(c) => crit_of[q] == Some(c), None => crit_of[q] != to };
-            let is_dst = |q: usize| match to { Some(c) => crit_of[q] == Some(c), None => crit_of[q] != from };
-            let mut sources: Vec<(usize, usize)> = (0..areas.len()).flat_map(|a| (0..qn).map(move |q| (a, q))).filter(|&(a, q)| is_src(q) && can_lose(a, q)).collect();
+            let is_src = |q: usize| match from {
+                Some(c) => crit_of[q] == Some(c),
+                None => crit_of[q] != to,
+            };
+            let is_dst = |q: usize| match to {
+                Some(c) => crit_of[q] == Some(c),
+                None => crit_of[q] != from,
+            };
+            let mut sources: Vec<(usize, usize)> =
+                (0..areas.len()).flat_map(|a| (0..qn).map(move |q| (a, q))).filter(|&(a, q)| is_src(q) && can_lose(a, q)).collect();
             sources.sort_by(|x, y| level(y.0, y.1).total_cmp(&level(x.0, x.1)).then(x.cmp(y)));
             let mut chosen = None;
             for &(a, q1) in sources.iter().take(200) {
-                let best = (0..qn).filter(|&q| thread[q] == thread[q1] && q != q1 && is_dst(q) && can_gain(a, q)).min_by(|&x, &y| level(a, x).total_cmp(&level(a, y)).then(x.cmp(&y)));
+                let best = (0..qn)
+                    .filter(|&q| thread[q] == thread[q1] && q != q1 && is_dst(q) && can_gain(a, q))
+                    .min_by(|&x, &y| level(a, x).total_cmp(&level(a, y)).then(x.cmp(&y)));
                 if let Some(q2) = best {
                     chosen = Some((a, q1, q2));
                     break;
@@ -238,7 +259,9 @@ pub fn fit(fw: &FrameworkSpec, areas: &[AreaPlan], aggregate: &[u32], criteria: 
     }
     for t in 0..headlines.len() {
         let thread = &thread;
-        let (y, n) = (0..areas.len()).flat_map(|a| (0..qn).filter(move |&q| thread[q] == t).map(move |q| (a, q))).fold((0u64, 0u64), |acc, (a, q)| (acc.0 + u64::from(yes[a][q]), acc.1 + u64::from(relevant[a][q])));
+        let (y, n) = (0..areas.len())
+            .flat_map(|a| (0..qn).filter(move |&q| thread[q] == t).map(move |q| (a, q)))
+            .fold((0u64, 0u64), |acc, (a, q)| (acc.0 + u64::from(yes[a][q]), acc.1 + u64::from(relevant[a][q])));
         let got = Tally::new(y, n - y).rounded_percent();
         if got != Some(u64::from(aggregate[t])) {
             return Err(format!("aggregate {}: {got:?} instead of {}", headlines[t].id, aggregate[t]));

@@ -1,10 +1,10 @@
 //! Generates the embedded sample data in `data/inspections` and `data/aggregates`: case-level
 //! exports whose aggregation gives back exactly the figures the inspectorate published for
-//! 2011-12 (`../shared/published`), and a set of 2018-standards inspections that shows every
+//! 2011-12 (`tests/fixtures/published`, a copy of the published figures), and a set of 2018-standards inspections that shows every
 //! rating. Seeded: the same command writes the same bytes.
 //!
 //! ```text
-//! cargo run --release --bin generate-sample -- [--published ../shared/published] [--data data]
+//! cargo run --release --bin generate-sample -- [--published tests/fixtures/published] [--data data]
 //! ```
 //!
 //! With `--scale N [--cases M] --out DIR` it makes instead the synthetic scale corpus for the
@@ -26,7 +26,7 @@ use rng::Rng;
 const SEED: u64 = 2012;
 
 fn main() {
-    let mut published = PathBuf::from("../shared/published");
+    let mut published = PathBuf::from("tests/fixtures/published");
     let mut data = PathBuf::from("data");
     let mut scale: Option<usize> = None;
     let mut cases = 150;
@@ -39,10 +39,12 @@ fn main() {
             eprintln!("{} needs a value\n{usage}", args[i]);
             std::process::exit(2);
         };
-        let number = |v: &str| v.parse::<usize>().unwrap_or_else(|_| {
-            eprintln!("{} needs a whole number, not `{v}`\n{usage}", args[i]);
-            std::process::exit(2);
-        });
+        let number = |v: &str| {
+            v.parse::<usize>().unwrap_or_else(|_| {
+                eprintln!("{} needs a whole number, not `{v}`\n{usage}", args[i]);
+                std::process::exit(2);
+            })
+        };
         match args[i].as_str() {
             "--published" => published = PathBuf::from(value),
             "--data" => data = PathBuf::from(value),
@@ -109,8 +111,10 @@ fn draw_cases(rng: &mut Rng, n: usize, dists: &[(&str, Dist)]) -> Vec<HashMap<St
     (0..n).map(|_| dists.iter().map(|(col, d)| (col.to_string(), rng.weighted(d).to_string())).collect()).collect()
 }
 
-const ETHNICITY: Dist = &[("White", 0.84), ("Mixed", 0.03), ("Asian or Asian British", 0.05), ("Black or Black British", 0.05), ("Chinese or other", 0.01), ("Not recorded", 0.02)];
-const ETHNICITY_LONDON: Dist = &[("White", 0.50), ("Mixed", 0.07), ("Asian or Asian British", 0.12), ("Black or Black British", 0.25), ("Chinese or other", 0.03), ("Not recorded", 0.03)];
+const ETHNICITY: Dist =
+    &[("White", 0.84), ("Mixed", 0.03), ("Asian or Asian British", 0.05), ("Black or Black British", 0.05), ("Chinese or other", 0.01), ("Not recorded", 0.02)];
+const ETHNICITY_LONDON: Dist =
+    &[("White", 0.50), ("Mixed", 0.07), ("Asian or Asian British", 0.12), ("Black or Black British", 0.25), ("Chinese or other", 0.03), ("Not recorded", 0.03)];
 const DISABILITY: Dist = &[("Yes", 0.22), ("No", 0.70), ("Not known", 0.08)];
 
 fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), String> {
@@ -168,13 +172,17 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
         for (name, _, targets) in &rows {
             let n = if name == "London" { 440 } else { rng.range(100, 220) as usize };
             let eth = if name == "London" { ETHNICITY_LONDON } else { ETHNICITY };
-            let cases = draw_cases(&mut rng, n, &[
-                ("sex", &[("Male", 0.89), ("Female", 0.11)]),
-                ("ethnicity", eth),
-                ("age_band", &[("18–20", 0.12), ("21–24", 0.18), ("25–34", 0.33), ("35–49", 0.28), ("50 and over", 0.09)]),
-                ("disability", DISABILITY),
-                ("sentence_type", &[("Community order", 0.42), ("Suspended sentence order", 0.20), ("Licence", 0.38)]),
-            ]);
+            let cases = draw_cases(
+                &mut rng,
+                n,
+                &[
+                    ("sex", &[("Male", 0.89), ("Female", 0.11)]),
+                    ("ethnicity", eth),
+                    ("age_band", &[("18–20", 0.12), ("21–24", 0.18), ("25–34", 0.33), ("35–49", 0.28), ("50 and over", 0.09)]),
+                    ("disability", DISABILITY),
+                    ("sentence_type", &[("Community order", 0.42), ("Suspended sentence order", 0.20), ("Licence", 0.38)]),
+                ],
+            );
             plans.push(AreaPlan { targets: targets.clone(), cases });
         }
         match fit::fit(fw, &plans, &[77, 76, 79], &[("assessment", 79), ("interventions", 78), ("outcomes", 70)], &params, &mut rng) {
@@ -249,11 +257,24 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
         // Characteristics with the published shares over the whole sample.
         let quota = |rng: &mut Rng, d: &[(&str, f64)]| rng.quota(TOTAL, d);
         let sex = quota(&mut rng, &[("Boy or young man", 0.85), ("Girl or young woman", 0.15)]);
-        let eth = quota(&mut rng, &[("White", 0.62), ("Mixed", 0.09), ("Asian or Asian British", 0.07), ("Black or Black British", 0.16), ("Chinese or other", 0.02), ("Not recorded", 0.04)]);
+        let eth = quota(
+            &mut rng,
+            &[
+                ("White", 0.62),
+                ("Mixed", 0.09),
+                ("Asian or Asian British", 0.07),
+                ("Black or Black British", 0.16),
+                ("Chinese or other", 0.02),
+                ("Not recorded", 0.04),
+            ],
+        );
         let age = quota(&mut rng, &[("10–14", 0.18), ("15–16", 0.45), ("17–18", 0.37)]);
         let dis = quota(&mut rng, &[("Yes", 0.21), ("No", 0.71), ("Not known", 0.08)]);
         let lac = quota(&mut rng, &[("Yes", 0.21), ("No", 0.79)]);
-        let sent = quota(&mut rng, &[("Referral order", 0.30), ("Youth rehabilitation order", 0.50), ("Detention and training order", 0.15), ("Other custodial sentence", 0.05)]);
+        let sent = quota(
+            &mut rng,
+            &[("Referral order", 0.30), ("Youth rehabilitation order", 0.50), ("Detention and training order", 0.15), ("Other custodial sentence", 0.05)],
+        );
         let mut next = 0;
         let mut plans = Vec::new();
         for (i, (_, _, targets)) in rows.iter().enumerate() {
@@ -261,10 +282,17 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
                 .map(|_| {
                     let j = next;
                     next += 1;
-                    [("sex", &sex[j]), ("ethnicity", &eth[j]), ("age_band", &age[j]), ("disability", &dis[j]), ("looked_after", &lac[j]), ("sentence_type", &sent[j])]
-                        .into_iter()
-                        .map(|(k, v)| (k.to_string(), v.clone()))
-                        .collect()
+                    [
+                        ("sex", &sex[j]),
+                        ("ethnicity", &eth[j]),
+                        ("age_band", &age[j]),
+                        ("disability", &dis[j]),
+                        ("looked_after", &lac[j]),
+                        ("sentence_type", &sent[j]),
+                    ]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect()
                 })
                 .collect();
             plans.push(AreaPlan { targets: targets.clone(), cases });
@@ -324,14 +352,22 @@ fn adult_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     for (k, (name, provider, region, profile)) in areas.iter().enumerate() {
         let letters: Vec<char> = profile.chars().filter(|c| !c.is_whitespace()).collect();
         let n = if *provider == "NPS" { rng.range(80, 110) } else { rng.range(100, 140) } as usize;
-        let sentence: Dist = if *provider == "NPS" { &[("Community order", 0.30), ("Suspended sentence order", 0.15), ("Licence", 0.55)] } else { &[("Community order", 0.50), ("Suspended sentence order", 0.25), ("Licence", 0.25)] };
-        let mut cases = draw_cases(&mut rng, n, &[
-            ("sex", &[("Male", 0.88), ("Female", 0.12)]),
-            ("ethnicity", ETHNICITY),
-            ("age_band", &[("18–24", 0.20), ("25–34", 0.35), ("35–49", 0.33), ("50 and over", 0.12)]),
-            ("disability", &[("Yes", 0.28), ("No", 0.65), ("Not known", 0.07)]),
-            ("sentence_type", sentence),
-        ]);
+        let sentence: Dist = if *provider == "NPS" {
+            &[("Community order", 0.30), ("Suspended sentence order", 0.15), ("Licence", 0.55)]
+        } else {
+            &[("Community order", 0.50), ("Suspended sentence order", 0.25), ("Licence", 0.25)]
+        };
+        let mut cases = draw_cases(
+            &mut rng,
+            n,
+            &[
+                ("sex", &[("Male", 0.88), ("Female", 0.12)]),
+                ("ethnicity", ETHNICITY),
+                ("age_band", &[("18–24", 0.20), ("25–34", 0.35), ("35–49", 0.33), ("50 and over", 0.12)]),
+                ("disability", &[("Yes", 0.28), ("No", 0.65), ("Not known", 0.07)]),
+                ("sentence_type", sentence),
+            ],
+        );
         for c in &mut cases {
             c.insert("provider".into(), provider.to_string());
         }
@@ -347,13 +383,23 @@ fn adult_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
                     let lowest = rng.range(0, s.key_questions.len() as u32 - 1) as usize;
                     for (j, q) in s.key_questions.iter().enumerate() {
                         let qi = fw.questions.iter().position(|x| &x.id == q).expect("validated");
-                        let alpha = if q.starts_with("kq3_2n") { 0.35 } else if q.starts_with("kq3") { 0.6 } else { 0.97 };
+                        let alpha = if q.starts_with("kq3_2n") {
+                            0.35
+                        } else if q.starts_with("kq3") {
+                            0.6
+                        } else {
+                            0.97
+                        };
                         let r = ((n as f64 * alpha * rng.uniform(0.9, 1.0)).round() as u32).max(15);
                         // The deciding key question sits inside the band; the others above it.
                         let target = if j == lowest { rng.uniform(lo, hi) } else { (rng.uniform(lo, hi) + rng.uniform(2.0, 12.0)).min(97.0) };
                         let mut y = (target * f64::from(r) / 100.0).round() as u32;
-                        while 100.0 * f64::from(y) / f64::from(r) < lo - 0.9 { y += 1; }
-                        while y > 0 && 100.0 * f64::from(y) / f64::from(r) >= hi + 1.5 { y -= 1; }
+                        while 100.0 * f64::from(y) / f64::from(r) < lo - 0.9 {
+                            y += 1;
+                        }
+                        while y > 0 && 100.0 * f64::from(y) / f64::from(r) >= hi + 1.5 {
+                            y -= 1;
+                        }
                         relevant[qi] = r;
                         yes[qi] = y.min(r);
                     }
@@ -386,12 +432,12 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     use inspection_reports::framework::StandardRule;
     // Target ratings: judged 1.1–1.4, court 2.1–2.4, out-of-court 3.1–3.4 (points in comments).
     let areas: [(&str, &str, &str); 6] = [
-        ("Northdale", "North East", "OOGO OOGO OGOO"),    // 33: Outstanding
-        ("Riverford", "South West", "GGGG GRGG GGRG"),    // 22: Good
-        ("Brackenfield", "Midlands", "GGRR GGRG GGRR"),   // 19: Good, just
-        ("Coldwater", "North West", "GRGG RRGR GRRG"),    // 18: Requires improvement, just
-        ("Ashbourne", "East", "RGRR RRIR GRRG"),          // 14: Requires improvement
-        ("Kingsmere", "London", "IIRI IIRI RIII"),        // 3: Inadequate
+        ("Northdale", "North East", "OOGO OOGO OGOO"),  // 33: Outstanding
+        ("Riverford", "South West", "GGGG GRGG GGRG"),  // 22: Good
+        ("Brackenfield", "Midlands", "GGRR GGRG GGRR"), // 19: Good, just
+        ("Coldwater", "North West", "GRGG RRGR GRRG"),  // 18: Requires improvement, just
+        ("Ashbourne", "East", "RGRR RRIR GRRG"),        // 14: Requires improvement
+        ("Kingsmere", "London", "IIRI IIRI RIII"),      // 3: Inadequate
     ];
     let band = |c: char| match c {
         'O' => (81.0, 93.0),
@@ -406,14 +452,18 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     for (k, (name, region, profile)) in areas.iter().enumerate() {
         let letters: Vec<char> = profile.chars().filter(|c| !c.is_whitespace()).collect();
         let n = rng.range(45, 91) as usize;
-        let mut cases = draw_cases(&mut rng, n, &[
-            ("sex", &[("Boy", 0.84), ("Girl", 0.16)]),
-            ("ethnicity", if *region == "London" { ETHNICITY_LONDON } else { ETHNICITY }),
-            ("age_band", &[("10–14", 0.22), ("15–17", 0.78)]),
-            ("disability", &[("Yes", 0.30), ("No", 0.62), ("Not known", 0.08)]),
-            ("looked_after", &[("Yes", 0.20), ("No", 0.80)]),
-            ("disposal", &[("Court disposal", 0.6), ("Out-of-court disposal", 0.4)]),
-        ]);
+        let mut cases = draw_cases(
+            &mut rng,
+            n,
+            &[
+                ("sex", &[("Boy", 0.84), ("Girl", 0.16)]),
+                ("ethnicity", if *region == "London" { ETHNICITY_LONDON } else { ETHNICITY }),
+                ("age_band", &[("10–14", 0.22), ("15–17", 0.78)]),
+                ("disability", &[("Yes", 0.30), ("No", 0.62), ("Not known", 0.08)]),
+                ("looked_after", &[("Yes", 0.20), ("No", 0.80)]),
+                ("disposal", &[("Court disposal", 0.6), ("Out-of-court disposal", 0.4)]),
+            ],
+        );
         for c in &mut cases {
             let kind: Dist = if c["disposal"] == "Court disposal" {
                 &[("Referral order", 0.45), ("Youth rehabilitation order", 0.40), ("Detention and training order", 0.15)]
@@ -443,8 +493,12 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
                         let r = ((eligible as f64 * alpha * rng.uniform(0.9, 1.0)).round() as u32).max(12).min(eligible as u32);
                         let target = if j == lowest { rng.uniform(lo, hi) } else { (rng.uniform(lo, hi) + rng.uniform(2.0, 12.0)).min(97.0) };
                         let mut y = (target * f64::from(r) / 100.0).round() as u32;
-                        while 100.0 * f64::from(y) / f64::from(r) < lo - 0.9 { y += 1; }
-                        while y > 0 && 100.0 * f64::from(y) / f64::from(r) >= hi + 1.5 { y -= 1; }
+                        while 100.0 * f64::from(y) / f64::from(r) < lo - 0.9 {
+                            y += 1;
+                        }
+                        while y > 0 && 100.0 * f64::from(y) / f64::from(r) >= hi + 1.5 {
+                            y -= 1;
+                        }
                         relevant[qi] = r;
                         yes[qi] = y.min(r);
                     }
@@ -486,14 +540,18 @@ fn qi_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     let dir = data.join("inspections").join("qi-2016-17");
     for (k, (name, region, quality, impact)) in areas.iter().enumerate() {
         let n = rng.range(60, 100) as usize;
-        let cases = draw_cases(&mut rng, n, &[
-            ("sex", &[("Male", 0.87), ("Female", 0.13)]),
-            ("ethnicity", ETHNICITY),
-            ("age_band", &[("18–24", 0.21), ("25–34", 0.35), ("35–49", 0.32), ("50 and over", 0.12)]),
-            ("disability", &[("Yes", 0.27), ("No", 0.66), ("Not known", 0.07)]),
-            ("provider", &[("NPS", 0.4), ("CRC", 0.6)]),
-            ("sentence_type", &[("Community order", 0.45), ("Suspended sentence order", 0.2), ("Licence", 0.35)]),
-        ]);
+        let cases = draw_cases(
+            &mut rng,
+            n,
+            &[
+                ("sex", &[("Male", 0.87), ("Female", 0.13)]),
+                ("ethnicity", ETHNICITY),
+                ("age_band", &[("18–24", 0.21), ("25–34", 0.35), ("35–49", 0.32), ("50 and over", 0.12)]),
+                ("disability", &[("Yes", 0.27), ("No", 0.66), ("Not known", 0.07)]),
+                ("provider", &[("NPS", 0.4), ("CRC", 0.6)]),
+                ("sentence_type", &[("Community order", 0.45), ("Suspended sentence order", 0.2), ("Licence", 0.35)]),
+            ],
+        );
         let mut relevant = vec![0u32; fw.questions.len()];
         let mut yes = vec![0u32; fw.questions.len()];
         for (qi, q) in fw.questions.iter().enumerate() {
@@ -513,7 +571,9 @@ fn qi_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             status: "published",
         };
         let mut narr = narrative::headline(fw, &area, &mut rng);
-        narr.summary = narr.summary.replace("supervised by NPS and CRC", &format!("supervised by the National Probation Service and the Community Rehabilitation Company in {name}"));
+        narr.summary = narr
+            .summary
+            .replace("supervised by NPS and CRC", &format!("supervised by the National Probation Service and the Community Rehabilitation Company in {name}"));
         narr.context[0] = format!("{name} is in the {region} region; the NPS and the CRC both supervise cases there.");
         // Section 6 (leadership, management, partnerships) is judged from fieldwork: findings
         // per criterion, drawn from their own generator so that the cases stay as they were.
@@ -556,17 +616,25 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     for (k, (name, region, level)) in trusts.iter().enumerate() {
         let violent_focus = k < 6;
         let n = rng.range(50, 90) as usize;
-        let offence: Dist = if violent_focus { &[("Violence against the person", 0.88), ("Sexual offence", 0.12)] } else { &[("Violence against the person", 0.35), ("Sexual offence", 0.08), ("Other offence", 0.57)] };
+        let offence: Dist = if violent_focus {
+            &[("Violence against the person", 0.88), ("Sexual offence", 0.12)]
+        } else {
+            &[("Violence against the person", 0.35), ("Sexual offence", 0.08), ("Other offence", 0.57)]
+        };
         let children: Dist = if violent_focus { &[("Yes", 0.3), ("No", 0.7)] } else { &[("Yes", 0.45), ("No", 0.55)] };
-        let cases = draw_cases(&mut rng, n, &[
-            ("sex", &[("Male", 0.88), ("Female", 0.12)]),
-            ("ethnicity", if *region == "London" { ETHNICITY_LONDON } else { ETHNICITY }),
-            ("age_band", &[("18–24", 0.26), ("25–34", 0.34), ("35–49", 0.29), ("50 and over", 0.11)]),
-            ("disability", DISABILITY),
-            ("sentence_type", &[("Community order", 0.6), ("Licence", 0.4)]),
-            ("offence_type", offence),
-            ("child_concerns", children),
-        ]);
+        let cases = draw_cases(
+            &mut rng,
+            n,
+            &[
+                ("sex", &[("Male", 0.88), ("Female", 0.12)]),
+                ("ethnicity", if *region == "London" { ETHNICITY_LONDON } else { ETHNICITY }),
+                ("age_band", &[("18–24", 0.26), ("25–34", 0.34), ("35–49", 0.29), ("50 and over", 0.11)]),
+                ("disability", DISABILITY),
+                ("sentence_type", &[("Community order", 0.6), ("Licence", 0.4)]),
+                ("offence_type", offence),
+                ("child_concerns", children),
+            ],
+        );
         let count = |col: &str, vals: &[&str]| cases.iter().filter(|c| vals.contains(&c[col].as_str())).count();
         let mut params: HashMap<&str, QuestionParams> = HashMap::new();
         let mut relevant = vec![0u32; fw.questions.len()];
@@ -612,7 +680,13 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             let mut counts = vec![0u32; 3];
             for _ in 0..n {
                 let u = rng.uniform(0.0, 1.0);
-                counts[if u < good * 0.6 { 0 } else if u < good { 1 } else { 2 }] += 1;
+                counts[if u < good * 0.6 {
+                    0
+                } else if u < good {
+                    1
+                } else {
+                    2
+                }] += 1;
             }
             counts
         };
@@ -675,15 +749,19 @@ fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     let dir = data.join("inspections").join("thematic-domestic-abuse-2018-19");
     for (k, (name, region, level)) in areas.iter().enumerate() {
         let n = rng.range(25, 40) as usize;
-        let cases = draw_cases(&mut rng, n, &[
-            ("sex", &[("Male", 0.94), ("Female", 0.06)]),
-            ("ethnicity", ETHNICITY),
-            ("age_band", &[("18–24", 0.18), ("25–34", 0.40), ("35–49", 0.32), ("50 and over", 0.10)]),
-            ("disability", DISABILITY),
-            ("provider", &[("NPS", 0.35), ("CRC", 0.65)]),
-            ("sentence_type", &[("Community order", 0.5), ("Suspended sentence order", 0.3), ("Licence", 0.2)]),
-            ("children", &[("Yes", 0.55), ("No", 0.45)]),
-        ]);
+        let cases = draw_cases(
+            &mut rng,
+            n,
+            &[
+                ("sex", &[("Male", 0.94), ("Female", 0.06)]),
+                ("ethnicity", ETHNICITY),
+                ("age_band", &[("18–24", 0.18), ("25–34", 0.40), ("35–49", 0.32), ("50 and over", 0.10)]),
+                ("disability", DISABILITY),
+                ("provider", &[("NPS", 0.35), ("CRC", 0.65)]),
+                ("sentence_type", &[("Community order", 0.5), ("Suspended sentence order", 0.3), ("Licence", 0.2)]),
+                ("children", &[("Yes", 0.55), ("No", 0.45)]),
+            ],
+        );
         let with_children = cases.iter().filter(|c| c["children"] == "Yes").count();
         let mut params: HashMap<&str, QuestionParams> = HashMap::new();
         let mut relevant = vec![0u32; fw.questions.len()];
@@ -734,14 +812,47 @@ fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
 /// (criterion id, strengths, areas for improvement). Better-performing areas get more strengths.
 fn qi_fieldwork_findings(quality: f64, rng: &mut Rng) -> Vec<(String, Vec<String>, Vec<String>)> {
     let strengths: [(&str, &[&str]); 3] = [
-        ("6.1", &["Senior leaders of the NPS and the CRC set out clear priorities, and staff we met could describe them.", "Leaders took part in the local criminal justice board and the reducing reoffending partnership, and used them to address gaps in services."]),
-        ("6.2", &["Staff were well trained and felt supported by their managers.", "Managers used case audits to check the quality of work and to plan training."]),
-        ("6.3", &["Partnership work with the police on integrated offender management was well established.", "Accommodation and substance misuse services were easy for responsible officers to reach."]),
+        (
+            "6.1",
+            &[
+                "Senior leaders of the NPS and the CRC set out clear priorities, and staff we met could describe them.",
+                "Leaders took part in the local criminal justice board and the reducing reoffending partnership, and used them to address gaps in services.",
+            ],
+        ),
+        (
+            "6.2",
+            &["Staff were well trained and felt supported by their managers.", "Managers used case audits to check the quality of work and to plan training."],
+        ),
+        (
+            "6.3",
+            &[
+                "Partnership work with the police on integrated offender management was well established.",
+                "Accommodation and substance misuse services were easy for responsible officers to reach.",
+            ],
+        ),
     ];
     let improvements: [(&str, &[&str]); 3] = [
-        ("6.1", &["Information about the outcomes of cases was not used well enough to improve practice.", "The NPS and the CRC did not yet share information routinely about cases that moved between them."]),
-        ("6.2", &["High workloads in some teams limited the time staff could give to each case.", "Quality assurance did not look closely enough at the management of the risk of harm."]),
-        ("6.3", &["Access to mental health services was limited, and waiting times were long.", "Arrangements with children's services to share information about child safeguarding were inconsistent."]),
+        (
+            "6.1",
+            &[
+                "Information about the outcomes of cases was not used well enough to improve practice.",
+                "The NPS and the CRC did not yet share information routinely about cases that moved between them.",
+            ],
+        ),
+        (
+            "6.2",
+            &[
+                "High workloads in some teams limited the time staff could give to each case.",
+                "Quality assurance did not look closely enough at the management of the risk of harm.",
+            ],
+        ),
+        (
+            "6.3",
+            &[
+                "Access to mental health services was limited, and waiting times were long.",
+                "Arrangements with children's services to share information about child safeguarding were inconsistent.",
+            ],
+        ),
     ];
     let good = ((quality - 50.0) / 35.0).clamp(0.0, 1.0);
     strengths

@@ -86,12 +86,20 @@ pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], l
     for (s, l) in standards.iter().zip(letters) {
         let (good, bad): (Vec<&str>, Vec<&str>) = match l {
             'O' | 'G' => (
-                vec![engaging.as_str(), "Practitioners had the time and support to do the work well.", "Partnership arrangements supported the work effectively."],
+                vec![
+                    engaging.as_str(),
+                    "Practitioners had the time and support to do the work well.",
+                    "Partnership arrangements supported the work effectively.",
+                ],
                 vec!["Information from other agencies was not always obtained promptly."],
             ),
             _ => (
                 vec!["Some practitioners showed real commitment to the people they supervised."],
-                vec!["Work to keep other people safe was not good enough in too many cases.", "Caseloads were too high for practitioners to do the work well.", "Managers did not oversee the work consistently."],
+                vec![
+                    "Work to keep other people safe was not good enough in too many cases.",
+                    "Caseloads were too high for practitioners to do the work well.",
+                    "Managers did not oversee the work consistently.",
+                ],
             ),
         };
         n.standards.push((s.id.clone(), pick(rng, &good, 2.min(good.len())), pick(rng, &bad, 2.min(bad.len()))));

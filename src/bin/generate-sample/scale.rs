@@ -63,19 +63,16 @@ fn framework_corpus(fw: &FrameworkSpec, out: &Path, areas: usize, cases: usize, 
                 fw.characteristics
                     .iter()
                     .map(|c| {
-                        let value = if c.values.contains(&provider) { provider.clone() } else { c.values[rng.range(0, c.values.len() as u32 - 1) as usize].clone() };
+                        let value =
+                            if c.values.contains(&provider) { provider.clone() } else { c.values[rng.range(0, c.values.len() as u32 - 1) as usize].clone() };
                         (c.column.clone(), value)
                     })
                     .collect()
             })
             .collect();
         // Questions that only other providers' standards use are not relevant here.
-        let foreign: BTreeSet<&str> = fw
-            .standards
-            .iter()
-            .filter(|s| !s.applies_to(&provider))
-            .flat_map(|s| s.key_questions.iter().map(String::as_str))
-            .collect();
+        let foreign: BTreeSet<&str> =
+            fw.standards.iter().filter(|s| !s.applies_to(&provider)).flat_map(|s| s.key_questions.iter().map(String::as_str)).collect();
         let quality = rng.uniform(0.45, 0.92);
         let (relevant, yes): (Vec<u32>, Vec<u32>) = fw
             .questions

@@ -21,7 +21,8 @@ pub struct Area {
     pub status: &'static str,
 }
 
-const INSPECTORS: &[&str] = &["Helen Davies", "Martin Clarke", "Joanna Price", "Andrew Morris", "Siân Roberts", "Rajesh Patel", "Fiona Campbell", "Tom Ashworth"];
+const INSPECTORS: &[&str] =
+    &["Helen Davies", "Martin Clarke", "Joanna Price", "Andrew Morris", "Siân Roberts", "Rajesh Patel", "Fiona Campbell", "Tom Ashworth"];
 
 /// The rating id of a profile letter: O outstanding, G good, R requires improvement, I inadequate.
 pub fn rating_id(letter: char) -> &'static str {
@@ -54,7 +55,17 @@ fn list(items: &[String]) -> Value {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn inspection(fw: &FrameworkSpec, dir: &Path, area: &Area, cases: &[HashMap<String, String>], relevant: &[u32], yes: &[u32], params: &HashMap<&str, QuestionParams>, rng: &mut Rng, narr: &Narr) -> Result<(), String> {
+pub fn inspection(
+    fw: &FrameworkSpec,
+    dir: &Path,
+    area: &Area,
+    cases: &[HashMap<String, String>],
+    relevant: &[u32],
+    yes: &[u32],
+    params: &HashMap<&str, QuestionParams>,
+    rng: &mut Rng,
+    narr: &Narr,
+) -> Result<(), String> {
     let folder = dir.join(slug(&area.name));
     std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
 
@@ -104,7 +115,10 @@ pub fn inspection(fw: &FrameworkSpec, dir: &Path, area: &Area, cases: &[HashMap<
     doc.insert(v("publication_date"), v(area.publication.clone()));
     doc.insert(v("status"), v(area.status));
     doc.insert(v("lead_inspector"), v(INSPECTORS[rng.range(0, INSPECTORS.len() as u32 - 1) as usize]));
-    doc.insert(v("acknowledgements"), v(format!("We are grateful to the staff and managers of {} and to the local assessors who helped us with this inspection.", area.provider)));
+    doc.insert(
+        v("acknowledgements"),
+        v(format!("We are grateful to the staff and managers of {} and to the local assessors who helped us with this inspection.", area.provider)),
+    );
     doc.insert(v("cases"), v("cases.csv"));
     let mut narrative = Mapping::new();
     narrative.insert(v("summary"), v(narr.summary.clone()));
@@ -155,7 +169,10 @@ pub fn inspection(fw: &FrameworkSpec, dir: &Path, area: &Area, cases: &[HashMap<
         }
         doc.insert(v("judged_ratings"), Value::Mapping(j));
     }
-    let text = format!("# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}", serde_yaml_ng::to_string(&Value::Mapping(doc)).map_err(|e| e.to_string())?);
+    let text = format!(
+        "# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}",
+        serde_yaml_ng::to_string(&Value::Mapping(doc)).map_err(|e| e.to_string())?
+    );
     std::fs::write(folder.join("inspection.yaml"), text).map_err(|e| e.to_string())
 }
 
@@ -167,7 +184,18 @@ pub fn aggregate(data: &Path, id: &str, title: &str, subtitle: &str, framework: 
 /// The national report of a thematic inspection: an aggregate of every inspection of the
 /// period that compares the areas question by question, with recommendations.
 #[allow(clippy::too_many_arguments)]
-pub fn thematic(data: &Path, id: &str, title: &str, subtitle: &str, framework: &str, period: &str, date: &str, summary: &str, recommendations: &[&str], header: &str) -> Result<(), String> {
+pub fn thematic(
+    data: &Path,
+    id: &str,
+    title: &str,
+    subtitle: &str,
+    framework: &str,
+    period: &str,
+    date: &str,
+    summary: &str,
+    recommendations: &[&str],
+    header: &str,
+) -> Result<(), String> {
     aggregate_of(data, id, title, subtitle, framework, period, None, date, summary)?;
     let path = data.join("aggregates").join(format!("{id}.yaml"));
     let mut doc: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
@@ -175,14 +203,27 @@ pub fn thematic(data: &Path, id: &str, title: &str, subtitle: &str, framework: &
     m.insert(v("recommendations"), list(&recommendations.iter().map(|r| r.to_string()).collect::<Vec<_>>()));
     m.insert(v("compare_questions"), Value::Bool(true));
     m.insert(v("running_header"), v(header));
-    let text = format!("# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}", serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())?);
+    let text = format!(
+        "# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}",
+        serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())?
+    );
     std::fs::write(path, text).map_err(|e| e.to_string())
 }
 
 /// An aggregate definition covering the inspections of `list` (folder names), or, without a
 /// list, every inspection of the period.
 #[allow(clippy::too_many_arguments)]
-pub fn aggregate_of(data: &Path, id: &str, title: &str, subtitle: &str, framework: &str, period: &str, list: Option<&[String]>, date: &str, summary: &str) -> Result<(), String> {
+pub fn aggregate_of(
+    data: &Path,
+    id: &str,
+    title: &str,
+    subtitle: &str,
+    framework: &str,
+    period: &str,
+    list: Option<&[String]>,
+    date: &str,
+    summary: &str,
+) -> Result<(), String> {
     let dir = data.join("aggregates");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut doc = Mapping::new();
@@ -200,6 +241,9 @@ pub fn aggregate_of(data: &Path, id: &str, title: &str, subtitle: &str, framewor
     doc.insert(v("publication_date"), v(date));
     doc.insert(v("status"), v("published"));
     doc.insert(v("summary"), v(summary));
-    let text = format!("# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}", serde_yaml_ng::to_string(&Value::Mapping(doc)).map_err(|e| e.to_string())?);
+    let text = format!(
+        "# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}",
+        serde_yaml_ng::to_string(&Value::Mapping(doc)).map_err(|e| e.to_string())?
+    );
     std::fs::write(dir.join(format!("{id}.yaml")), text).map_err(|e| e.to_string())
 }

@@ -1,0 +1,171 @@
+//! The whole pipeline on the embedded sample: the figures in the CSV output and in the text of
+//! the aggregate PDFs equal the ones the inspectorate published for 2011-12, and two builds give
+//! byte-identical PDFs.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::common::*;
+
+/// Published headline figures: area → (region, [three scores]).
+fn published_scores(file: &str, has_region: bool) -> Vec<(String, Vec<u64>)> {
+    read_csv(&published().join(file))
+        .into_iter()
+        .map(|r| {
+            let name = r.get("area").or_else(|| r.get("trust")).unwrap().clone();
+            let cols: &[&str] = if has_region {
+                &["safeguarding", "risk_of_harm", "likelihood_of_reoffending"]
+            } else {
+                &["risk_of_harm", "likelihood_of_reoffending", "compliance_and_enforcement"]
+            };
+            (name, cols.iter().map(|c| r[*c].parse().unwrap()).collect())
+        })
+        .collect()
+}
+
+fn figures(csv: &Path) -> HashMap<(String, String, String), String> {
+    read_csv(csv)
+        .into_iter()
+        .filter(|r| r["breakdown"].is_empty())
+        .map(|r| ((r["group"].clone(), r["kind"].clone(), r["id"].clone()), r["percent"].clone()))
+        .collect()
+}
+
+fn check_framework(out: &Path, aggregate_id: &str, file: &str, ids: [&str; 3], aggregate: [u64; 3], general: &[(&str, u64)], has_region: bool) {
+    let published = published_scores(file, has_region);
+    // The analysts' CSV.
+    let figs = figures(&out.join("aggregate").join(format!("{aggregate_id}.figures.csv")));
+    for (area, scores) in &published {
+        for (id, want) in ids.iter().zip(scores) {
+            let got = figs.get(&(area.clone(), "score".into(), id.to_string())).unwrap_or_else(|| panic!("no {id} figure for {area}"));
+            assert_eq!(got, &want.to_string(), "{area} {id}");
+        }
+    }
+    for (k, id) in ids.iter().enumerate() {
+        assert_eq!(figs[&("All areas".into(), "score".into(), id.to_string())], aggregate[k].to_string(), "aggregate {id}");
+        let lowest = published.iter().map(|p| p.1[k]).min().unwrap();
+        let highest = published.iter().map(|p| p.1[k]).max().unwrap();
+        let row = |kind: &str| figs.iter().find(|((_, k2, i), _)| k2 == kind && i == id).map(|(_, v)| v.clone()).unwrap();
+        assert_eq!(row("lowest"), lowest.to_string(), "lowest {id}");
+        assert_eq!(row("highest"), highest.to_string(), "highest {id}");
+    }
+    for (id, want) in general {
+        assert_eq!(figs[&("All areas".into(), "score".into(), id.to_string())], want.to_string(), "general criterion {id}");
+    }
+
+    // The aggregate report's text: each area's row, and the aggregate, lowest and highest rows.
+    let text = pdf_text(&out.join("aggregate").join(format!("{aggregate_id}.pdf")));
+    for (area, scores) in &published {
+        // A long name may wrap in its cell: its first word starts the row's first line.
+        let first = area.split([' ', '-']).next().unwrap();
+        let tail = format!("{}% {}% {}%", scores[0], scores[1], scores[2]);
+        let found = text.lines().map(squash).any(|l| l.starts_with(first) && l.ends_with(&tail));
+        assert!(found, "{aggregate_id}: no table row for {area} ending {tail}");
+    }
+    let lines: Vec<String> = text.lines().map(squash).collect();
+    let agg = format!("Aggregate {}% {}% {}%", aggregate[0], aggregate[1], aggregate[2]);
+    assert!(lines.iter().any(|l| l == &agg), "{aggregate_id}: no line `{agg}`");
+    for (label, pick) in [("Lowest", 0usize), ("Highest", 1)] {
+        let vals: Vec<u64> = (0..3)
+            .map(|k| {
+                let it = published.iter().map(|p| p.1[k]);
+                if pick == 0 {
+                    it.min().unwrap()
+                } else {
+                    it.max().unwrap()
+                }
+            })
+            .collect();
+        let want = format!("{label} {}% {}% {}%", vals[0], vals[1], vals[2]);
+        assert!(lines.iter().any(|l| l.starts_with(&want)), "{aggregate_id}: no line starting `{want}`");
+    }
+    let squashed = squash(&text);
+    for (id, want) in general {
+        let _ = id;
+        assert!(squashed.contains(&format!("{want}%")), "{aggregate_id}: general criterion {want}% not in the text");
+    }
+}
+
+#[test]
+fn sample_reproduces_published_figures_and_builds_deterministically() {
+    let a = tempfile::tempdir().unwrap();
+    let summary = build(&root(), a.path(), false);
+    assert!(summary.problems.is_empty(), "{}", summary.problems);
+    assert_eq!(summary.failed, 0);
+    // 11 OMI 2 trusts, 53 CCI areas, 6 adult and 6 youth services under the 2018 standards,
+    // 6 Quality & Impact areas, 12 IAOW trusts, 6 areas of a thematic inspection, 8 aggregate
+    // reports.
+    assert_eq!(summary.built.len(), 11 + 53 + 6 + 6 + 6 + 12 + 6 + 8);
+
+    check_framework(
+        a.path(),
+        "omi2-2011-12",
+        "omi2-2011-12-headline-scores.csv",
+        ["risk_of_harm", "likelihood_of_reoffending", "compliance_and_enforcement"],
+        [77, 76, 79],
+        &[("assessment", 79), ("interventions", 78), ("outcomes", 70)],
+        false,
+    );
+    check_framework(
+        a.path(),
+        "cci-2011-12",
+        "cci-2011-12-headline-scores.csv",
+        ["safeguarding", "risk_of_harm", "likelihood_of_reoffending"],
+        [68, 62, 72],
+        &[],
+        true,
+    );
+
+    // The OMI 2 general criteria as the aggregate report states them.
+    let omi2 = squash(&pdf_text(&a.path().join("aggregate/omi2-2011-12.pdf"))).to_lowercase();
+    for (title, pct) in [("assessment and sentence planning", 79), ("implementation of interventions", 78), ("achieving and sustaining outcomes", 70)] {
+        assert!(omi2.contains(&format!("{title} {pct}%")), "OMI 2 general criterion `{title} {pct}%` missing");
+    }
+
+    // An area report carries its own headline figures in words and in the table.
+    let cumbria = squash(&pdf_text(&a.path().join("omi2/2011-12/cumbria.pdf")));
+    assert!(cumbria.contains("Work to keep to a minimum each individual's risk of harm to others was done well enough 76% of the time, against 77% across the 11 Probation Trusts inspected in 2011-12"), "Cumbria foreword");
+    for section in [
+        "Contents",
+        "Foreword",
+        "Scoring summary",
+        "Recommendations",
+        "Background and context",
+        "Findings",
+        "Annex 1: Case sample",
+        "Annex 3: Methodology",
+        "Glossary",
+        "© Crown copyright 2011",
+        "Open Government Licence v3.0",
+        "Lead inspector",
+    ] {
+        assert!(cumbria.contains(section), "Cumbria report lacks `{section}`");
+    }
+
+    // Every rating appears among the 2018-standards areas, overall and for standards.
+    let adult = read_csv(&a.path().join("aggregate/adult-2018-19.figures.csv"));
+    for rating in ["Outstanding", "Good", "Requires improvement", "Inadequate"] {
+        assert!(adult.iter().any(|r| r["kind"] == "overall" && r["rating"] == rating), "no area rated {rating} overall");
+        assert!(adult.iter().any(|r| r["kind"] == "standard" && r["rating"] == rating), "no standard rated {rating}");
+    }
+
+    // Accessibility: an independent PDF/UA-1 checker (pdfua, on pikepdf) finds nothing in any
+    // published PDF.
+    let pdfs: Vec<_> = summary.built.iter().map(|b| b.pdf.clone()).collect();
+    let check = std::process::Command::new(pdfua()).arg("check").args(&pdfs).output().expect("pdfua runs");
+    assert!(check.status.success(), "pdfua found problems:\n{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+
+    // Determinism: a second build gives the same bytes for every PDF.
+    let b = tempfile::tempdir().unwrap();
+    let again = build(&root(), b.path(), false);
+    assert_eq!(again.built.len(), summary.built.len());
+    let mut compared = 0;
+    for built in &summary.built {
+        let rel = built.pdf.strip_prefix(a.path()).unwrap();
+        let first = std::fs::read(&built.pdf).unwrap();
+        let second = std::fs::read(b.path().join(rel)).unwrap();
+        assert!(first == second, "{} differs between two builds", rel.display());
+        compared += 1;
+    }
+    assert_eq!(compared, 108);
+}

@@ -1,0 +1,25 @@
+//! The integration tests, in one test binary (the layout ripgrep and mdBook use): Typst and
+//! Polars are linked once, not once per test file. Each module is one area of behaviour;
+//! `common` holds the helpers they share.
+//!
+//! `cargo test --release --test integration <module>::` runs one module.
+
+mod common;
+
+mod accessibility;
+mod broken_inputs;
+mod cli;
+mod draft;
+mod end_to_end;
+mod filtered;
+mod fixtures;
+mod fuzz_readers;
+mod ingest;
+mod injection;
+mod processes;
+mod programmes;
+mod properties;
+mod sample_generator;
+mod scoring;
+mod soft_fail;
+mod uncertainty;

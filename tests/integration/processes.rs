@@ -1,0 +1,112 @@
+//! The binary as a scheduled job runs it: killed midway, or started twice at once.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+use walkdir::WalkDir;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_inspection-reports"));
+    c.current_dir(root());
+    c
+}
+
+fn pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pdf"))
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in WalkDir::new(from).into_iter().map(Result::unwrap) {
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn build_into(out: &Path, extra: &[&str]) -> std::process::Output {
+    bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(out).args(extra).output().unwrap()
+}
+
+#[test]
+fn a_build_killed_midway_leaves_each_pdf_old_or_new_and_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, fresh) = (tmp.path().join("out"), tmp.path().join("fresh"));
+    // Old PDFs in `out`, from data where one CCI answer differs (so every CCI report, each
+    // comparing with the whole set, differs); the new ones, built whole elsewhere.
+    let data = tmp.path().join("data");
+    copy_tree(&root().join("data"), &data);
+    let export = data.join("inspections/cci-2011-12/ealing/cases.csv");
+    let text = std::fs::read_to_string(&export).unwrap();
+    let (head, rest) = text.split_once('\n').unwrap();
+    let (first, others) = rest.split_once('\n').unwrap();
+    let flipped = if first.contains(",Yes,") { first.replacen(",Yes,", ",No,", 1) } else { first.replacen(",No,", ",Yes,", 1) };
+    assert_ne!(flipped, first, "a Yes or No answer to flip");
+    std::fs::write(&export, format!("{head}\n{flipped}\n{others}")).unwrap();
+    assert!(build_into(&out, &["--data", data.to_str().unwrap()]).status.success());
+    assert!(build_into(&fresh, &[]).status.success());
+    let old = pdfs(&out);
+    let new = pdfs(&fresh);
+    assert_eq!(old.len(), new.len());
+
+    // Kill a rebuild part of the way through: as soon as it has replaced its first PDF.
+    let mut child = bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(&out).stderr(Stdio::null()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        if pdfs(&out).iter().zip(&old).any(|(a, b)| a.1 != b.1) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(killed_running, "the build finished before it could be killed");
+
+    let after = pdfs(&out);
+    assert_eq!(after.len(), old.len(), "a PDF appeared or vanished");
+    let mut replaced = 0;
+    for (((name, bytes), (_, o)), (_, n)) in after.iter().zip(&old).zip(&new) {
+        assert!(bytes == o || bytes == n, "{name} is neither the old nor the new PDF");
+        assert!(bytes.starts_with(b"%PDF") && bytes.trim_ascii_end().ends_with(b"%%EOF"), "{name} is not a whole PDF");
+        replaced += usize::from(bytes == n);
+    }
+    eprintln!("killed midway: {replaced} of {} PDFs were already replaced", after.len());
+    assert!(replaced < after.len(), "the build was not killed midway");
+
+    // The next build takes over the dead build's lock, clears its temporaries, and completes.
+    assert!(build_into(&out, &[]).status.success());
+    assert_eq!(pdfs(&out), new);
+    let leftovers = WalkDir::new(&out).into_iter().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).count();
+    assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn a_second_build_on_the_same_output_is_refused_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut first = bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(&out).stderr(Stdio::null()).spawn().unwrap();
+    let lock = out.join(".build.lock");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    // The first build writes its process id into the lock file once it holds the lock.
+    while std::fs::read_to_string(&lock).unwrap_or_default().trim().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let second = build_into(&out, &[]);
+    let first_status = first.wait().unwrap();
+    assert!(first_status.success());
+    assert_eq!(second.status.code(), Some(4), "busy output folder is exit code 4");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("another build (process") && stderr.contains("is writing to this output folder"), "{stderr}");
+}
