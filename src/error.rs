@@ -136,6 +136,18 @@ impl Excerpt {
         Excerpt::new(file, source, start..end)
     }
 
+    /// The same excerpt with the first `word` on its line underlined, when the line has it (a
+    /// YAML key, say).
+    pub fn underlining(mut self, word: &str) -> Excerpt {
+        let line_start = self.source[..self.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.source[self.start..].find('\n').map_or(self.source.len(), |i| self.start + i);
+        if let Some(at) = self.source[line_start..line_end].find(word).filter(|_| !word.is_empty()) {
+            let start = line_start + at;
+            self = Excerpt::new(self.file, self.source, start..start + word.len());
+        }
+        self
+    }
+
     /// The excerpt as codespan-reporting renders it: the message, the file, line and column,
     /// the line itself with the stretch underlined, then `notes`.
     pub fn render(&self, severity: &str, message: &str, notes: Vec<String>, colour: bool) -> String {
@@ -182,8 +194,10 @@ impl Problem {
         let Some(x) = &self.excerpt else { return format!("{severity}: {self}") };
         let mut notes = Vec::new();
         let l = &self.location;
-        if l.file.to_string_lossy() != x.file || l.key.is_some() || l.column.is_some() {
+        if l.file.to_string_lossy() != x.file {
             notes.push(format!("in {l}"));
+        } else if let Some(key) = &l.key {
+            notes.push(format!("key `{key}`"));
         }
         if let Some(h) = &self.hint {
             notes.push(format!("hint: {h}"));

@@ -413,7 +413,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     let mut jobs: Vec<Job<'_>> = Vec::new();
     // Area reports whose comparison set lost an inspection: published ones are not rebuilt
     // (their previous PDFs stay), drafts compare with the areas that loaded and say so.
-    let mut held_back: BTreeMap<(String, String), (Vec<&InspectionSpec>, Vec<String>)> = BTreeMap::new();
+    let mut held_back: BTreeMap<SetKey, HeldBack<'_>> = BTreeMap::new();
     for (spec, cases) in inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)) {
         let missing: Vec<String> = broken
             .iter()
@@ -857,6 +857,12 @@ fn refuse_duplicate_ids(specs: Vec<Result<InspectionSpec, (Broken, Problems)>>) 
         })
         .collect()
 }
+
+/// A comparison set: framework id and period.
+type SetKey = (String, String);
+
+/// Published area reports of a set not rebuilt, and the inspections of the set that failed.
+type HeldBack<'a> = (Vec<&'a InspectionSpec>, Vec<String>);
 
 /// What is known of an inspection that failed to load.
 struct Broken {

@@ -69,7 +69,18 @@ pub fn from_str<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Probl
         };
         let problem = Problem::data(location, format!("invalid YAML: {message}")).with_hint(hint);
         match line {
-            Some(l) if l <= text.lines().count() => problem.with_excerpt(Excerpt::at_line(path.display().to_string(), text, l, column)),
+            Some(l) if l <= text.lines().count() => {
+                // The key the message is about, underlined on its line.
+                let word = unknown_field(&message).map(|(u, _)| u).or_else(|| match key_path.last() {
+                    Some(Segment::Key(k)) => Some(k.clone()),
+                    _ => None,
+                });
+                let excerpt = Excerpt::at_line(path.display().to_string(), text, l, column);
+                problem.with_excerpt(match word {
+                    Some(w) => excerpt.underlining(&w),
+                    None => excerpt,
+                })
+            }
             _ => problem,
         }
     })

@@ -171,8 +171,8 @@ impl Engine {
     /// not drawn and never count.
     pub fn first_uncovered(&self, text: &str) -> Option<char> {
         text.chars().find(|&c| {
-            !(c.is_whitespace() || c.is_control() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'))
-                && !self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+            let invisible = c.is_whitespace() || c.is_control() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}');
+            !invisible && !self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
         })
     }
 

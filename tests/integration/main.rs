@@ -23,3 +23,4 @@ mod sample_generator;
 mod scoring;
 mod soft_fail;
 mod uncertainty;
+mod whole_data;
