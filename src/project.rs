@@ -590,7 +590,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
             progress(Progress::Started(&job.pdf));
             let _span = tracing::debug_span!("report", pdf = %job.pdf.display()).entered();
             // A panic is a bug in one report: it fails that report, named, and the others build.
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Built, Problems> {
+            let result = contained(&job.pdf, || -> Result<Built, Problems> {
                 let _done = Release { sets: &sets, keys: job.sets().collect() };
                 let mut aggregate_time = Duration::ZERO;
                 let figures = match &job.what {
@@ -643,12 +643,6 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                     progress(Progress::Done { pdf: &job.pdf, pages: typeset.pages, written: false });
                 }
                 Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, timings })
-            }))
-            .unwrap_or_else(|panic| {
-                let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-                Err(Problem::internal(Location::file(&job.pdf), format!("not built: the program failed while making this report ({what})"))
-                    .with_hint("this is a bug, not a problem in your data: please report it with the inputs of this report; the other reports were built")
-                    .into())
             });
             if result.is_err() {
                 progress(Progress::Failed(&job.pdf));
@@ -858,6 +852,17 @@ fn refuse_duplicate_ids(specs: Vec<Result<InspectionSpec, (Broken, Problems)>>) 
         .collect()
 }
 
+/// Runs the making of the report `pdf`; a panic in it (a bug) becomes that report's failure,
+/// named, and leaves the other reports to build.
+fn contained<T>(pdf: &Path, make: impl FnOnce() -> Result<T, Problems>) -> Result<T, Problems> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(make)).unwrap_or_else(|panic| {
+        let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+        Err(Problem::internal(Location::file(pdf), format!("not built: the program failed while making this report ({what})"))
+            .with_hint("this is a bug, not a problem in your data: please report it with the inputs of this report; the other reports were built")
+            .into())
+    })
+}
+
 /// A comparison set: framework id and period.
 type SetKey = (String, String);
 
@@ -1008,6 +1013,16 @@ mod tests {
         let fail = || Err(Problem::internal(Location::default(), "broken").into());
         assert!(matches!(sets.get(0, fail), Err(Failed::Here(_))));
         assert!(matches!(sets.get(0, || Ok(1)), Err(Failed::Before)), "not retried for the same run's reports");
+    }
+
+    #[test]
+    fn a_panic_fails_its_report_only_and_names_it() {
+        let failed: Result<(), Problems> = contained(Path::new("out/a.pdf"), || panic!("index out of bounds"));
+        let p = failed.unwrap_err();
+        assert_eq!(p.0[0].kind, Kind::Internal, "exit code 4");
+        assert_eq!(p.0[0].location.file, Path::new("out/a.pdf"));
+        assert!(p.0[0].message.contains("index out of bounds"), "{p}");
+        assert_eq!(contained(Path::new("out/b.pdf"), || Ok(7)).unwrap(), 7, "the next report is made as usual");
     }
 
     #[test]

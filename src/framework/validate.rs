@@ -106,6 +106,17 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
         }
     }
     for (i, c) in spec.characteristics.iter().enumerate() {
+        // Cells are matched to values without regard to case: two values that differ only in
+        // case could not be told apart.
+        for (j, v) in c.values.iter().enumerate() {
+            if c.values[..j].iter().any(|w| w.trim().eq_ignore_ascii_case(v.trim())) {
+                err(
+                    format!("characteristics[{i}].values[{j}]"),
+                    format!("`{v}` is listed twice among the values of `{}`", c.column),
+                    "list each value once (values are matched without regard to case)",
+                );
+            }
+        }
         if c.compare && !c.breakdown {
             err(
                 format!("characteristics[{i}].compare"),

@@ -37,8 +37,9 @@ impl TextModel {
         env.add_filter("quoted", |s: String| s.trim_end().trim_end_matches('.').to_string());
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| Problem::io(dir, "read the text templates folder", &e))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
+            .map(|e| e.map(|e| e.path()).map_err(|e| Problem::io(dir, "read the text templates folder", &e)))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
             .filter(|p| p.extension().is_some_and(|x| x == "j2"))
             .collect();
         entries.sort();

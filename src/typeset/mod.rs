@@ -113,16 +113,29 @@ pub struct Typeset {
     pub export_time: std::time::Duration,
 }
 
+/// Every file under `dir`; a folder or file that cannot be read is an error, named (a template
+/// or a font silently missing would change every report).
+fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+            Problem::internal(Location::file(&path), format!("could not read this folder or file: {why}"))
+        })?;
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
 impl Engine {
     /// Loads every font in `fonts_dir` and every file in `templates_dir`.
     pub fn new(templates_dir: &Path, fonts_dir: &Path) -> Result<Engine, Problem> {
         let mut fonts = Vec::new();
-        let mut font_paths: Vec<PathBuf> = WalkDir::new(fonts_dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .map(|e| e.into_path())
-            .filter(|p| p.extension().is_some_and(|x| matches!(x.to_str(), Some("ttf" | "otf" | "ttc" | "otc"))))
-            .collect();
+        let mut font_paths: Vec<PathBuf> =
+            walk_files(fonts_dir)?.into_iter().filter(|p| p.extension().is_some_and(|x| matches!(x.to_str(), Some("ttf" | "otf" | "ttc" | "otc")))).collect();
         font_paths.sort();
         for path in &font_paths {
             let bytes = crate::error::read(path)?;
@@ -136,8 +149,7 @@ impl Engine {
 
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
-        let mut template_paths: Vec<PathBuf> =
-            WalkDir::new(templates_dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).map(|e| e.into_path()).collect();
+        let mut template_paths: Vec<PathBuf> = walk_files(templates_dir)?;
         template_paths.sort();
         if template_paths.is_empty() {
             return Err(Problem::template(Location::file(templates_dir), "no report templates found")
