@@ -362,6 +362,13 @@ pub fn peek_set(path: &Path) -> Option<(String, String)> {
     Some((get("framework")?, get("period")?))
 }
 
+/// The publication date of an inspection file that does not load, if it can be read.
+pub fn peek_date(path: &Path) -> Option<Date> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).ok()?;
+    Date::parse(value.get("publication_date")?.as_str()?).ok()
+}
+
 /// Which inspections an aggregate report covers: `{period: 2011-12}` or `{list: [a, b]}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::aggregate::{self, AreaCases, SetFigures};
 use crate::error::{Kind, Location, Problem, Problems};
-use crate::framework::FrameworkSpec;
+use crate::framework::{Comparison, FrameworkSpec};
 use crate::ingest::{self, CaseTable};
 use crate::inspection::{self, AggregateSpec, InspectionSpec, Selection};
 use crate::publish::{self, OutputLock};
@@ -173,11 +173,14 @@ struct Job<'a> {
 }
 
 enum JobKind<'a> {
-    /// `without`: inspections of its comparison set that could not be read (a draft only).
+    /// `set`: the set its own figures are aggregated in; `members`: its comparison set (id,
+    /// set), itself included; `without`: inspections of its comparison set that could not be
+    /// read (a draft only).
     Area {
         inspection: &'a InspectionSpec,
         cases: &'a CaseTable,
         set: usize,
+        members: Vec<(String, usize)>,
         without: Vec<String>,
     },
     Aggregate {
@@ -199,10 +202,13 @@ impl Job<'_> {
     /// The comparison sets this report reads.
     fn sets(&self) -> impl Iterator<Item = usize> + '_ {
         let (one, many) = match &self.what {
-            JobKind::Area { set, .. } | JobKind::Aggregate { figures: AggregateFigures::Set(set), .. } => (Some(*set), &[][..]),
-            JobKind::Aggregate { figures: AggregateFigures::Members(m), .. } => (None, &m[..]),
+            JobKind::Aggregate { figures: AggregateFigures::Set(set), .. } => (Some(*set), &[][..]),
+            JobKind::Area { members: m, .. } | JobKind::Aggregate { figures: AggregateFigures::Members(m), .. } => (None, &m[..]),
         };
-        one.into_iter().chain(many.iter().map(|(_, k)| *k))
+        let mut sets: Vec<usize> = one.into_iter().chain(many.iter().map(|(_, k)| *k)).collect();
+        sets.sort_unstable();
+        sets.dedup();
+        sets.into_iter()
     }
 }
 
@@ -327,11 +333,15 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         .par_iter()
         .map(|path| {
             let folder = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let spec = inspection::load_inspection(path).map_err(|p| (Broken { id: folder.clone(), set: inspection::peek_set(path) }, p))?;
+            let spec = inspection::load_inspection(path)
+                .map_err(|p| (Broken { id: folder.clone(), set: inspection::peek_set(path), published: inspection::peek_date(path) }, p))?;
             if broken_frameworks.contains(&spec.framework) {
                 let p = Problem::data(Location::file(path).key("framework"), format!("not built: framework `{}` has errors (listed above)", spec.framework))
                     .with_hint("fix the framework file; its inspections build once it loads");
-                return Err((Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) }, p.into()));
+                return Err((
+                    Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())), published: Some(spec.publication_date) },
+                    p.into(),
+                ));
             }
             Ok(spec)
         })
@@ -341,14 +351,18 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     let specs = refuse_duplicate_ids(specs);
     // Exports are read only for the comparison sets of the reports asked for: `build --area X`
     // reads the exports of X's set, not of the whole corpus.
-    let needed: std::collections::BTreeSet<(String, String)> =
-        specs.iter().filter_map(|r| r.as_ref().ok()).filter(|s| settings.filter.keeps_area(s)).map(|s| (s.framework.clone(), s.period.clone())).collect();
+    // A report compared with the areas inspected to date may compare with any period of its
+    // framework.
+    let to_date = |fw: &str| frameworks.get(fw).is_some_and(|f| f.comparison == Comparison::ToDate);
+    let kept: Vec<&InspectionSpec> = specs.iter().filter_map(|r| r.as_ref().ok()).filter(|s| settings.filter.keeps_area(s)).collect();
+    let needed: std::collections::BTreeSet<(String, String)> = kept.iter().map(|s| (s.framework.clone(), s.period.clone())).collect();
+    let needed_frameworks: std::collections::BTreeSet<String> = kept.iter().filter(|s| to_date(&s.framework)).map(|s| s.framework.clone()).collect();
     let loaded: Vec<Result<(InspectionSpec, CaseTable), (Broken, Problems)>> = specs
         .into_par_iter()
-        .filter(|r| r.as_ref().map_or(true, |s| needed.contains(&(s.framework.clone(), s.period.clone()))))
+        .filter(|r| r.as_ref().map_or(true, |s| needed.contains(&(s.framework.clone(), s.period.clone())) || needed_frameworks.contains(&s.framework)))
         .map(|spec| {
             let spec = spec?;
-            let broken = Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) };
+            let broken = Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())), published: Some(spec.publication_date) };
             let path = spec.source.clone();
             load_cases(&path, spec, &frameworks).map_err(|p| (broken, p))
         })
@@ -370,15 +384,15 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     }
     // A folder under inspections/ that could not be read may hold any inspection.
     for path in &inputs.unreadable_inspections {
-        broken.push(Broken { id: path.display().to_string(), set: None });
+        broken.push(Broken { id: path.display().to_string(), set: None, published: None });
     }
 
     summary.timings.ingest = clock.elapsed();
 
-    // Comparison sets: the inspections of one framework in one period.
-    // Only the sets of the area reports asked for (`build --area X` aggregates one set).
-    let mut set_keys: Vec<(String, String)> =
-        inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)).map(|(s, _)| (s.framework.clone(), s.period.clone())).collect();
+    // Sets: the inspections of one framework in one period, aggregated together (each when a
+    // first report needs it). Only the exports the reports asked for need were read, so only
+    // their sets are here (`build --area X` aggregates X's framework, not the corpus).
+    let mut set_keys: Vec<(String, String)> = inspections.iter().map(|(s, _)| (s.framework.clone(), s.period.clone())).collect();
     set_keys.sort();
     set_keys.dedup();
     let set_of = |s: &InspectionSpec| set_keys.iter().position(|k| k.0 == s.framework && k.1 == s.period);
@@ -415,14 +429,29 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     // (their previous PDFs stay), drafts compare with the areas that loaded and say so.
     let mut held_back: BTreeMap<SetKey, HeldBack<'_>> = BTreeMap::new();
     for (spec, cases) in inspections.iter().filter(|(s, _)| settings.filter.keeps_area(s)) {
-        let missing: Vec<String> = broken
-            .iter()
-            .filter(|b| b.set.as_ref().is_none_or(|k| k.0 == spec.framework && k.1 == spec.period))
-            .map(|b| b.id.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let fw = &frameworks[&spec.framework];
         let draft = draft_area(spec);
+        // Its comparison set: the areas inspected to date (published on or before its own
+        // date; a published report never compares with a draft), or its whole period.
+        let compared = |m: &InspectionSpec| {
+            m.framework == spec.framework
+                && match fw.comparison {
+                    Comparison::ToDate => {
+                        m.id == spec.id || (m.publication_date <= spec.publication_date && (draft || m.status == crate::inspection::Status::Published))
+                    }
+                    Comparison::WholePeriod => m.period == spec.period,
+                }
+        };
+        let members: Vec<(String, usize)> =
+            inspections.iter().filter(|(m, _)| compared(m)).map(|(m, _)| (m.id.clone(), set_of(m).expect("every loaded inspection has its set"))).collect();
+        // An inspection that failed and would be in the set (as far as can be told).
+        let would_be_member = |b: &Broken| match (&b.set, fw.comparison) {
+            (None, _) => true,
+            (Some(k), Comparison::WholePeriod) => k.0 == spec.framework && k.1 == spec.period,
+            (Some(k), Comparison::ToDate) => k.0 == spec.framework && b.published.is_none_or(|d| d <= spec.publication_date),
+        };
+        let missing: Vec<String> =
+            broken.iter().filter(|b| would_be_member(b)).map(|b| b.id.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         if !missing.is_empty() && !draft {
             let entry = held_back.entry((spec.framework.clone(), spec.period.clone())).or_default();
             entry.0.push(spec);
@@ -440,7 +469,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         };
         let published = settings.output.join(&spec.framework).join(&spec.period).join(format!("{}.pdf", spec.id));
         let set = set_of(spec).expect("every kept inspection has its set");
-        jobs.push(Job { pdf, published, what: JobKind::Area { inspection: spec, cases, set, without: missing }, start: 0 });
+        jobs.push(Job { pdf, published, what: JobKind::Area { inspection: spec, cases, set, members, without: missing }, start: 0 });
     }
     for ((fw, period), (specs, missing)) in &held_back {
         let names: Vec<String> = specs.iter().map(|s| s.id.clone()).collect();
@@ -539,10 +568,18 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         summary.failed += 1;
         false
     });
-    // Area names of each comparison set, by inspection id: once per set, not once per report.
-    let names: Vec<BTreeMap<String, String>> = (0..set_keys.len())
-        .map(|set| inspections.iter().filter(|(s, _)| set_of(s) == Some(set)).map(|(s, _)| (s.id.clone(), s.area.clone())).collect())
-        .collect();
+    // Area names by framework and inspection id (ids are unique in a framework): once per
+    // framework, not once per report.
+    let mut names: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (s, _) in &inspections {
+        names.entry(s.framework.clone()).or_default().insert(s.id.clone(), s.area.clone());
+    }
+    let mut set_sizes = vec![0usize; set_keys.len()];
+    for (s, _) in &inspections {
+        if let Some(k) = set_of(s) {
+            set_sizes[k] += 1;
+        }
+    }
     let workers = settings.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     // Each set is aggregated when its first report starts and dropped when its last is done;
     // reports go set by set, so memory holds about one set per worker, not the corpus.
@@ -594,9 +631,12 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                 let _done = Release { sets: &sets, keys: job.sets().collect() };
                 let mut aggregate_time = Duration::ZERO;
                 let figures = match &job.what {
-                    JobKind::Area { set, .. } => figures_of(*set, &mut aggregate_time)?,
+                    // Compared with a whole set: its figures as aggregated.
+                    JobKind::Area { set, members, .. } if members.len() == set_sizes[*set] && members.iter().all(|(_, k)| k == set) => {
+                        figures_of(*set, &mut aggregate_time)?
+                    }
                     JobKind::Aggregate { figures: AggregateFigures::Set(k), .. } => figures_of(*k, &mut aggregate_time)?,
-                    JobKind::Aggregate { figures: AggregateFigures::Members(members), .. } => {
+                    JobKind::Area { members, .. } | JobKind::Aggregate { figures: AggregateFigures::Members(members), .. } => {
                         // Each member's figures from its comparison set.
                         let mut areas = Vec::new();
                         for (id, k) in members {
@@ -606,7 +646,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                             })?;
                             areas.push((id.clone(), own));
                         }
-                        Arc::new(SetFigures::pooled(areas))
+                        Arc::new(SetFigures::pooled_shared(areas))
                     }
                 };
                 let clock = Instant::now();
@@ -732,13 +772,13 @@ fn render_job(
     settings: &Settings,
     frameworks: &BTreeMap<String, FrameworkSpec>,
     set_keys: &[(String, String)],
-    names: &[BTreeMap<String, String>],
+    names: &BTreeMap<String, BTreeMap<String, String>>,
     text: &TextModel,
 ) -> Result<RenderedReport, Problems> {
     match &job.what {
-        JobKind::Area { inspection, cases, set, without } => {
+        JobKind::Area { inspection, cases, set, members, without } => {
             let fw = &frameworks[&inspection.framework];
-            let names = &names[*set];
+            let names = &names[&inspection.framework];
             // A draft compares its figures with those of the published report, or, before
             // there is one, with the last draft.
             let draft = settings.draft || inspection.status == crate::inspection::Status::Draft;
@@ -750,12 +790,24 @@ fn render_job(
             } else {
                 None
             };
-            let mut label = set_label(fw, names.len(), &set_keys[*set].1);
+            let mut label = match fw.comparison {
+                crate::framework::Comparison::ToDate => set_label_to_date(fw, members.len()),
+                crate::framework::Comparison::WholePeriod => set_label(fw, members.len(), &set_keys[*set].1),
+            };
             if !without.is_empty() {
                 label.push_str(&format!(" whose data could be read (not {}: a draft compares without them)", without.join(", ")));
             }
-            let input =
-                AreaInput { framework: fw, inspection, set: figures, set_label: label, names, draft: settings.draft, cases: Some(cases), previous_figures };
+            let input = AreaInput {
+                framework: fw,
+                inspection,
+                set: figures,
+                set_label: label,
+                names,
+                draft: settings.draft,
+                cases: Some(cases),
+                previous_figures,
+                without,
+            };
             Ok(area::render(&input, text)?)
         }
         JobKind::Aggregate { spec, inspections: members, .. } => {
@@ -774,6 +826,7 @@ fn render_job(
                         draft: settings.draft,
                         cases: None,
                         previous_figures: None,
+                        without: &[],
                     };
                     ratings.insert(i.id.clone(), aggregate_report::area_ratings(&input)?);
                 }
@@ -792,6 +845,14 @@ fn render_job(
             Ok(aggregate_report::render(&input, text)?)
         }
     }
+}
+
+/// `the 4 Probation Trusts inspected to date`.
+fn set_label_to_date(fw: &FrameworkSpec, n: usize) -> String {
+    if n == 1 {
+        return format!("no other {} yet (this is the first inspected)", fw.unit);
+    }
+    format!("the {n} {}s inspected to date", fw.unit)
 }
 
 /// `the 11 Probation Trusts inspected in 2011-12`.
@@ -847,7 +908,7 @@ fn refuse_duplicate_ids(specs: Vec<Result<InspectionSpec, (Broken, Problems)>>) 
                 format!("not built: inspection id `{}` of framework `{}` is also used by {}", spec.id, spec.framework, others.join(", ")),
             )
             .with_hint("give each inspection folder its own name (or its own `id`): the id names the report's PDF and is how aggregate reports list it");
-            Err((Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())) }, p.into()))
+            Err((Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())), published: Some(spec.publication_date) }, p.into()))
         })
         .collect()
 }
@@ -871,6 +932,9 @@ type HeldBack<'a> = (Vec<&'a InspectionSpec>, Vec<String>);
 
 /// What is known of an inspection that failed to load.
 struct Broken {
+    /// Its publication date, if it could be read: a report published before it never
+    /// compares with it (comparison `to_date`).
+    published: Option<crate::date::Date>,
     /// Its folder name.
     id: String,
     /// Its framework and period, if its inspection file could be read.

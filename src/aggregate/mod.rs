@@ -174,8 +174,9 @@ impl GroupFigures {
 /// Figures for a set of areas: each area's own, and all of them pooled.
 #[derive(Debug, Clone, Default)]
 pub struct SetFigures {
-    /// By inspection id.
-    pub areas: BTreeMap<String, GroupFigures>,
+    /// By inspection id; shared, so that the comparison sets of many reports (the areas
+    /// inspected to date of each) hold the same area's figures once.
+    pub areas: BTreeMap<String, std::sync::Arc<GroupFigures>>,
     pub total: GroupFigures,
 }
 
@@ -223,6 +224,11 @@ impl SetFigures {
     /// The set of these areas (by inspection id), their total the sum of their figures: every
     /// figure is a sum over cases, and a case belongs to one area.
     pub fn pooled(areas: impl IntoIterator<Item = (String, GroupFigures)>) -> SetFigures {
+        SetFigures::pooled_shared(areas.into_iter().map(|(id, g)| (id, std::sync::Arc::new(g))))
+    }
+
+    /// [`SetFigures::pooled`] of figures already shared with other sets.
+    pub fn pooled_shared(areas: impl IntoIterator<Item = (String, std::sync::Arc<GroupFigures>)>) -> SetFigures {
         let mut set = SetFigures::default();
         for (id, figures) in areas {
             set.total.add(&figures);

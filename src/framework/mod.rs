@@ -69,6 +69,11 @@ pub struct FrameworkSpec {
     pub judged_sections: Vec<JudgedSection>,
     /// Below this number of relevant cases a figure is shown as a count, not a percentage.
     pub minimum_relevant_cases: u32,
+    /// What an area report is compared with: the areas of its framework inspected to date
+    /// (`to_date`, the default: published on or before its own publication date), or every
+    /// area of its period (`whole_period`, for a programme that published that way).
+    #[serde(default)]
+    pub comparison: Comparison,
     /// Whether a key question with fewer relevant cases than the minimum takes part in its
     /// standard's rating (`count`, the default) or is left out of it (`leave_out`). Either
     /// way its percentage is never printed; the methodology annex states the choice.
@@ -240,6 +245,19 @@ pub struct ScoreSpec {
 pub struct DomainSpec {
     pub id: String,
     pub title: String,
+}
+
+/// Which areas an area report is compared with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// The areas of the framework whose reports were published on or before the report's own
+    /// publication date ("inspected to date"): a later inspection never changes a report
+    /// published before it.
+    #[default]
+    ToDate,
+    /// Every area of the framework inspected in the same period.
+    WholePeriod,
 }
 
 /// What a key question below the minimum number of relevant cases does to a rating.

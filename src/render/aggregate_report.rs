@@ -198,7 +198,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     let fw = input.framework;
     let minimum = fw.minimum_relevant_cases;
     let names: BTreeMap<&str, &str> = input.inspections.iter().map(|i| (i.id.as_str(), i.area.as_str())).collect();
-    let areas = || input.set.areas.iter().map(|(id, g)| (names[id.as_str()], g));
+    let areas = || input.set.areas.iter().map(|(id, g)| (names[id.as_str()], &**g));
 
     // The figures of the table: headline scores, or the key questions of the case standards.
     let columns: Vec<(SetId, String)> = match fw.era {
@@ -397,7 +397,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         glossary: fw.glossary.clone(),
     };
     report.findings = text.paragraphs("aggregate-findings.j2", &report)?;
-    report.methodology = text.paragraphs("methodology.j2", &serde_json::json!({ "framework": fw, "set_label": &report.set_label }))?;
+    report.methodology =
+        text.paragraphs("methodology.j2", &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": false, "first": false }))?;
 
     // One chart per column: every area's figure, highest first, with the aggregate as a line.
     let mut charts = Vec::new();
@@ -574,7 +575,7 @@ fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &Ag
     }
     out.extend(group_records(fw, "All areas", &input.set.total));
     for s in &fw.scores {
-        let (lo, hi) = extremes(input.set.areas.iter().map(|(id, g)| (names[id.as_str()], g)), &SetId::Score(s.id.clone()), minimum);
+        let (lo, hi) = extremes(input.set.areas.iter().map(|(id, g)| (names[id.as_str()], &**g)), &SetId::Score(s.id.clone()), minimum);
         for (kind, e) in [("lowest", lo), ("highest", hi)] {
             if let Some(e) = e {
                 out.push(extreme_record(kind, &s.id, &s.title, &e, minimum));

@@ -32,6 +32,8 @@ pub struct AreaInput<'a> {
     pub cases: Option<&'a CaseTable>,
     /// The figures CSV of the previous build of this report, if there is one (drafts compare).
     pub previous_figures: Option<super::quality::Previous>,
+    /// Inspections of its comparison set whose data could not be read (a draft only).
+    pub without: &'a [String],
 }
 
 #[derive(Debug, Serialize)]
@@ -45,6 +47,9 @@ pub struct AreaReport {
     pub summary: Vec<String>,
     pub foreword: Vec<String>,
     pub set_label: String,
+    /// When there is no other area to compare with (the first inspected of its comparison set):
+    /// a sentence that says so, and the comparison figures are left empty.
+    pub first_note: Option<String>,
     pub headline: Vec<ScoreRow>,
     pub criteria: Vec<ScoreRow>,
     pub sections: Vec<SectionView>,
@@ -156,17 +161,27 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let insp = input.inspection;
     let minimum = fw.minimum_relevant_cases;
     let own = input.set.areas.get(&insp.id).expect("the area is part of its comparison set");
-    let areas = || input.set.areas.iter().map(|(id, g)| (input.names[id].as_str(), g));
+    let areas = || input.set.areas.iter().map(|(id, g)| (input.names[id].as_str(), &**g));
+    // The first area inspected has no other to compare with: no aggregate, lowest or highest.
+    let compared = input.set.areas.len() > 1;
+    let first_note = (!compared).then(|| {
+        if input.without.is_empty() {
+            format!("{} is the first {} inspected under {}, so there is no other area to compare its figures with yet.", insp.area, fw.unit, fw.short_name)
+        } else {
+            format!("This draft compares {} with no other area: the data of {} could not be read.", insp.area, input.without.join(", "))
+        }
+    });
+    let total = |set: &SetId| if compared { input.set.total.figure(set) } else { crate::aggregate::Figure::default() };
 
     let score_row = |s: &crate::framework::ScoreSpec| {
         let set = SetId::Score(s.id.clone());
-        let (lowest, highest) = extremes(areas(), &set, minimum);
+        let (lowest, highest) = if compared { extremes(areas(), &set, minimum) } else { (None, None) };
         ScoreRow {
             id: s.id.clone(),
             title: s.title.clone(),
             phrase: s.phrase.clone(),
             area: Shown::new(own.figure(&set), minimum),
-            aggregate: Shown::new(input.set.total.figure(&set), minimum),
+            aggregate: Shown::new(total(&set), minimum),
             lowest,
             highest,
         }
@@ -183,7 +198,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             part,
             short,
             area: Shown::new(own.question(qid), minimum),
-            aggregate: Shown::new(input.set.total.question(qid), minimum),
+            aggregate: Shown::new(total(&SetId::Question(qid.to_string())), minimum),
         }
     };
     let standards = match fw.era {
@@ -258,6 +273,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         summary: insp.narrative.summary.split("\n\n").map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
         foreword: Vec::new(),
         set_label: input.set_label.clone(),
+        first_note,
         headline,
         criteria,
         sections,
@@ -295,7 +311,10 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         quality: None,
     };
     report.foreword = text.paragraphs("area-foreword.j2", &report)?;
-    report.methodology = text.paragraphs("methodology.j2", &serde_json::json!({ "framework": fw, "set_label": &report.set_label }))?;
+    report.methodology = text.paragraphs(
+        "methodology.j2",
+        &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": true, "first": report.first_note.is_some() }),
+    )?;
 
     // Charts.
     let mut charts = Vec::new();
@@ -313,25 +332,26 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                     .iter()
                     .map(|r| BarGroup {
                         label: r.title.clone(),
-                        bars: vec![
-                            Bar { label: format!("{} {}", insp.area, r.area.text), value: r.area.exact, emphasis: true, range: None },
-                            Bar {
+                        bars: std::iter::once(Bar { label: format!("{} {}", insp.area, r.area.text), value: r.area.exact, emphasis: true, range: None })
+                            .chain(compared.then(|| Bar {
                                 label: format!("All areas {}", r.aggregate.text),
                                 value: r.aggregate.exact,
                                 emphasis: false,
                                 range: r.lowest.as_ref().zip(r.highest.as_ref()).map(|(l, h)| (l.pct as f64, h.pct as f64)),
-                            },
-                        ],
+                            }))
+                            .collect(),
                     })
                     .collect(),
                 reference: None,
             };
+            // The comparison columns only where there is another area to compare with.
+            let width = if compared { 7 } else { 4 };
             let table = DataTable {
-                columns: vec!["Score".into(), insp.area.clone(), "Cases".into(), "95% interval".into(), "All areas".into(), "Lowest".into(), "Highest".into()],
+                columns: ["Score", &insp.area, "Cases", "95% interval", "All areas", "Lowest", "Highest"].iter().take(width).map(|c| c.to_string()).collect(),
                 rows: rows
                     .iter()
                     .map(|r| {
-                        vec![
+                        let mut row = vec![
                             r.title.clone(),
                             r.area.text.clone(),
                             r.area.cases.to_string(),
@@ -339,16 +359,18 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                             r.aggregate.text.clone(),
                             r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
                             r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
-                        ]
+                        ];
+                        row.truncate(width);
+                        row
                     })
                     .collect(),
             };
             let alt = text.line("alt-area-scores.j2", &serde_json::json!({ "area": &report.area, "rows": rows, "part": k + 1, "parts": parts }))?;
             let path = if k == 0 { "/charts/scores.svg".to_string() } else { format!("/charts/scores-{}.svg", k + 1) };
             let caption = format!(
-                "Scores of {} beside {}{}",
+                "Scores of {}{}{}",
                 insp.area,
-                report.set_label,
+                if compared { format!(" beside {}", report.set_label) } else { String::new() },
                 if parts > 1 { format!(" (part {} of {parts})", k + 1) } else { String::new() }
             );
             charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption, alt, table }));

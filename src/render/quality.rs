@@ -149,7 +149,8 @@ fn changes(area: &str, records: &[FigureRecord], previous: &str) -> Option<Vec<C
     for r in reader.deserialize::<PreviousRecord>() {
         let r = r.ok()?;
         // The CSV holds text cells as written for spreadsheets (`'=…` for `=…`).
-        if r.group == super::figures_csv::cell(area) && r.breakdown.is_empty() {
+        // An area's own figures: not the rows naming it as the lowest or highest of its set.
+        if r.group == super::figures_csv::cell(area) && r.breakdown.is_empty() && r.kind != "lowest" && r.kind != "highest" {
             before.insert((r.kind.clone(), r.id.clone()), r);
         }
     }
@@ -161,7 +162,7 @@ fn changes(area: &str, records: &[FigureRecord], previous: &str) -> Option<Vec<C
         s
     };
     let mut out = Vec::new();
-    for r in records.iter().filter(|r| r.group == area && r.breakdown.is_empty()) {
+    for r in records.iter().filter(|r| r.group == area && r.breakdown.is_empty() && r.kind != "lowest" && r.kind != "highest") {
         let after = show(&r.percent, r.yes, r.no, &r.rating);
         match before.remove(&(r.kind.clone(), r.id.clone())) {
             Some(b) if (b.yes, b.no, &b.percent, &b.rating) == (r.yes, r.no, &r.percent, &r.rating) => {}

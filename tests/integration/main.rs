@@ -9,6 +9,7 @@ mod common;
 mod accessibility;
 mod broken_inputs;
 mod cli;
+mod comparators;
 mod draft;
 mod end_to_end;
 mod filtered;

@@ -36,7 +36,7 @@ fn broken_inspection_keeps_its_previous_pdf_and_others_build() {
     assert_eq!(draft.built.len(), 1, "{}", draft.problems);
     let text = squash(&pdf_text(&out.join("drafts/mini/2020-21/a.pdf")));
     assert!(text.contains("Second."), "{text}");
-    assert!(text.contains("not b: a draft compares without them"), "{text}");
+    assert!(text.contains("This draft compares Area A with no other area: the data of b could not be read."), "{text}");
     assert_eq!(std::fs::read(&a_pdf).unwrap(), a_before, "a draft never replaces the published PDF");
     // No temporary files are left behind.
     let leftovers: Vec<_> = std::fs::read_dir(out.join("mini/2020-21"))
