@@ -251,6 +251,22 @@ fn check_text(spec: &InspectionSpec, path: &Path) -> Result<(), Problems> {
             problems.push(Problem::data(at(key), format!("`{key}` is empty")).with_hint("the report prints it: write it as it should appear"));
         }
     }
+    // Dates in their order: a report is published after its fieldwork, which ends after it starts.
+    if spec.fieldwork.end < spec.fieldwork.start {
+        problems.push(
+            Problem::data(at("fieldwork.end"), format!("the fieldwork ends ({}) before it starts ({})", spec.fieldwork.end, spec.fieldwork.start))
+                .with_hint("check the two dates"),
+        );
+    }
+    if spec.publication_date < spec.fieldwork.end {
+        problems.push(
+            Problem::data(
+                at("publication_date"),
+                format!("the report is published ({}) before its fieldwork ends ({})", spec.publication_date, spec.fieldwork.end),
+            )
+            .with_hint("check the publication date: it also decides which areas the report is compared with"),
+        );
+    }
     let n = &spec.narrative;
     let mut lists: Vec<(String, &Vec<String>)> = vec![
         ("narrative.strengths".into(), &n.strengths),

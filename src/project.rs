@@ -411,7 +411,8 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     }
     let mut aggregates_ok = Vec::new();
     for spec in &aggregates {
-        let others: Vec<String> = aggregates.iter().filter(|o| o.id == spec.id && o.source != spec.source).map(|o| o.source.display().to_string()).collect();
+        let others: Vec<String> =
+            aggregates.iter().filter(|o| o.id.eq_ignore_ascii_case(&spec.id) && o.source != spec.source).map(|o| o.source.display().to_string()).collect();
         if others.is_empty() {
             aggregates_ok.push(spec);
         } else {
@@ -508,7 +509,10 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     }
     // No two reports may write one file (the ids above make it so; this is the last guard).
     let mut seen = std::collections::HashSet::new();
-    let collisions: std::collections::BTreeSet<PathBuf> = jobs.iter().filter(|j| !seen.insert(j.pdf.clone())).map(|j| j.pdf.clone()).collect();
+    // Compared without regard to case, as Windows and macOS compare file names.
+    let key = |p: &Path| p.to_string_lossy().to_lowercase();
+    let clashing: std::collections::BTreeSet<String> = jobs.iter().filter(|j| !seen.insert(key(&j.pdf))).map(|j| key(&j.pdf)).collect();
+    let collisions: std::collections::BTreeSet<PathBuf> = jobs.iter().filter(|j| clashing.contains(&key(&j.pdf))).map(|j| j.pdf.clone()).collect();
     if !collisions.is_empty() {
         jobs.retain(|j| !collisions.contains(&j.pdf));
         for pdf in collisions {
@@ -888,27 +892,43 @@ fn undrawable_text(engine: &Engine, value: &serde_json::Value, path: String, out
     }
 }
 
-/// Two inspections with one id in one framework: every copy is refused, named with the others.
+/// Two inspections with one id in one framework, or one area name in one framework and period
+/// (a copied folder, renamed): every copy is refused, named with the others.
 fn refuse_duplicate_ids(specs: Vec<Result<InspectionSpec, (Broken, Problems)>>) -> Vec<Result<InspectionSpec, (Broken, Problems)>> {
-    let mut sources: BTreeMap<(String, String), Vec<PathBuf>> = BTreeMap::new();
+    // Ids that differ only in case name one file on the file systems of Windows and macOS.
+    let id_key = |s: &InspectionSpec| (s.framework.clone(), String::new(), s.id.to_lowercase());
+    let area_key = |s: &InspectionSpec| (s.framework.clone(), s.period.clone(), s.area.trim().to_lowercase());
+    let mut by_id: BTreeMap<(String, String, String), Vec<PathBuf>> = BTreeMap::new();
+    let mut by_area: BTreeMap<(String, String, String), Vec<PathBuf>> = BTreeMap::new();
     for s in specs.iter().filter_map(|r| r.as_ref().ok()) {
-        sources.entry((s.framework.clone(), s.id.clone())).or_default().push(s.source.clone());
+        by_id.entry(id_key(s)).or_default().push(s.source.clone());
+        by_area.entry(area_key(s)).or_default().push(s.source.clone());
     }
+    let others = |same: &[PathBuf], me: &Path| same.iter().filter(|p| **p != me).map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     specs
         .into_iter()
         .map(|r| {
             let spec = r?;
-            let same = &sources[&(spec.framework.clone(), spec.id.clone())];
-            if same.len() < 2 {
-                return Ok(spec);
+            let broken = || Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())), published: Some(spec.publication_date) };
+            let same_id = &by_id[&id_key(&spec)];
+            if same_id.len() > 1 {
+                let p = Problem::data(
+                    Location::file(&spec.source),
+                    format!("not built: inspection id `{}` of framework `{}` is also used by {}", spec.id, spec.framework, others(same_id, &spec.source)),
+                )
+                .with_hint("give each inspection folder its own name (or its own `id`): the id names the report's PDF and is how aggregate reports list it");
+                return Err((broken(), p.into()));
             }
-            let others: Vec<String> = same.iter().filter(|p| **p != spec.source).map(|p| p.display().to_string()).collect();
-            let p = Problem::data(
-                Location::file(&spec.source),
-                format!("not built: inspection id `{}` of framework `{}` is also used by {}", spec.id, spec.framework, others.join(", ")),
-            )
-            .with_hint("give each inspection folder its own name (or its own `id`): the id names the report's PDF and is how aggregate reports list it");
-            Err((Broken { id: spec.id.clone(), set: Some((spec.framework.clone(), spec.period.clone())), published: Some(spec.publication_date) }, p.into()))
+            let same_area = &by_area[&area_key(&spec)];
+            if same_area.len() > 1 {
+                let p = Problem::data(
+                    Location::file(&spec.source).key("area"),
+                    format!("not built: `{}` is also inspected in {} {} by {}", spec.area, spec.framework, spec.period, others(same_area, &spec.source)),
+                )
+                .with_hint("one area is inspected once in a period: remove the copy, or tell the two apart in `area`");
+                return Err((broken(), p.into()));
+            }
+            Ok(spec)
         })
         .collect()
 }

@@ -186,6 +186,24 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
         if r.levels.is_empty() {
             err("ratings.levels".into(), "no rating levels".into(), "list the ratings from best to worst");
         }
+        for (i, l) in r.levels.iter().enumerate() {
+            if !(0.0..=100.0).contains(&l.min_percent) {
+                err(
+                    format!("ratings.levels[{i}].min_percent"),
+                    format!("rating `{}` starts at {}%, outside 0–100%", l.id, l.min_percent),
+                    "a minimum is a percentage from 0 to 100",
+                );
+            }
+        }
+        for (i, b) in r.overall.iter().enumerate() {
+            if b.min_total > b.max_total {
+                err(
+                    format!("ratings.overall[{i}]"),
+                    format!("band `{}` runs from {} down to {}", b.rating, b.min_total, b.max_total),
+                    "`min_total` is the lower end of the band, `max_total` the upper",
+                );
+            }
+        }
         for w in r.levels.windows(2) {
             if w[0].min_percent <= w[1].min_percent {
                 err(
