@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use inspection_reports::project::{Filter, Settings};
+use inspection_reports::project::{Filter, Settings, Shard};
 
 /// Everything built, nothing wrong.
 pub const EXIT_OK: u8 = 0;
@@ -65,6 +65,10 @@ struct RunArgs {
     /// folder, to see exactly what a template was given.
     #[arg(long, value_name = "DIR")]
     dump_typst: Option<PathBuf>,
+    /// Build only part K of N of the reports (`--shard 2/3`), for a batch scheduler's array of
+    /// tasks: each framework's reports stay in one part, parts are balanced by expected pages.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    shard: Option<Shard>,
     /// Print only the summary line and problems.
     #[arg(long, short)]
     quiet: bool,
@@ -98,7 +102,8 @@ impl Cli {
         s.dump_typst = args.dump_typst.clone();
         s.write = write;
         s.draft = args.draft;
-        s.filter = Filter { framework: args.framework.clone(), inspection: args.inspection.clone(), area: args.area.clone() };
+        s.filter = Filter::new(args.framework.clone(), args.inspection.clone(), args.area.clone());
+        s.shard = args.shard;
         (s, verb)
     }
 

@@ -35,6 +35,47 @@ pub struct Settings {
     pub jobs: Option<usize>,
     /// Also write each report's Typst job (template name, generated files) under this folder.
     pub dump_typst: Option<PathBuf>,
+    /// Build only this part of the plan (`--shard k/n`).
+    pub shard: Option<Shard>,
+}
+
+/// Part `index` (0-based) of `count` of a plan: every framework's reports go to one shard, so
+/// that no comparison set is read or aggregated twice, and the frameworks are spread over the
+/// shards by their expected pages, largest first onto the lightest shard. The same data gives
+/// the same parts on every machine, so a batch scheduler's tasks split the work without talking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// `k/n`, 1-based as schedulers number their tasks (`--shard 2/3`).
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let (k, n) = text.split_once('/').ok_or_else(|| format!("`{text}` is not of the form k/n, such as 2/3"))?;
+        let (k, n): (usize, usize) =
+            (k.trim().parse().map_err(|_| format!("`{k}` is not a number"))?, n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?);
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("shard {k} of {n}: k must be from 1 to n"));
+        }
+        Ok(Shard { index: k - 1, count: n })
+    }
+
+    /// The frameworks of this shard, from every framework's expected pages.
+    fn frameworks(&self, weights: &BTreeMap<String, u64>) -> std::collections::BTreeSet<String> {
+        let mut order: Vec<(&String, u64)> = weights.iter().map(|(f, w)| (f, *w)).collect();
+        order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let mut load = vec![0u64; self.count];
+        let mut mine = std::collections::BTreeSet::new();
+        for (fw, w) in order {
+            let lightest = (0..self.count).min_by_key(|&i| (load[i], i)).expect("at least one shard");
+            load[lightest] += w;
+            if lightest == self.index {
+                mine.insert(fw.clone());
+            }
+        }
+        mine
+    }
 }
 
 impl Settings {
@@ -50,6 +91,7 @@ impl Settings {
             filter: Filter::default(),
             jobs: None,
             dump_typst: None,
+            shard: None,
         }
     }
 }
@@ -60,16 +102,26 @@ pub struct Filter {
     pub framework: Option<String>,
     pub inspection: Option<String>,
     pub area: Option<String>,
+    /// The frameworks of this run's shard (set by the run from `Settings::shard`).
+    shard_frameworks: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Filter {
+    /// A filter of these; `None` keeps all.
+    pub fn new(framework: Option<String>, inspection: Option<String>, area: Option<String>) -> Filter {
+        Filter { framework, inspection, area, shard_frameworks: None }
+    }
+    fn in_shard(&self, framework: &str) -> bool {
+        self.shard_frameworks.as_ref().is_none_or(|s| s.contains(framework))
+    }
     fn keeps_area(&self, i: &InspectionSpec) -> bool {
-        self.framework.as_ref().is_none_or(|f| *f == i.framework)
+        self.in_shard(&i.framework)
+            && self.framework.as_ref().is_none_or(|f| *f == i.framework)
             && self.inspection.as_ref().is_none_or(|id| *id == i.id)
             && self.area.as_ref().is_none_or(|a| a.eq_ignore_ascii_case(&i.area))
     }
     fn keeps_aggregate(&self, a: &AggregateSpec) -> bool {
-        self.inspection.is_none() && self.area.is_none() && self.framework.as_ref().is_none_or(|f| *f == a.framework)
+        self.in_shard(&a.framework) && self.inspection.is_none() && self.area.is_none() && self.framework.as_ref().is_none_or(|f| *f == a.framework)
     }
 }
 
@@ -312,7 +364,11 @@ pub fn run(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync)) -> Sum
 }
 
 fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summary: &mut Summary) -> Result<(), Problems> {
-    let _lock = if settings.write { Some(OutputLock::acquire(&settings.output)?) } else { None };
+    let _lock = match (settings.write, settings.shard) {
+        (false, _) => None,
+        (true, None) => Some(OutputLock::acquire(&settings.output)?),
+        (true, Some(shard)) => Some(OutputLock::acquire_shard(&settings.output, shard.index, shard.count)?),
+    };
     let clock = Instant::now();
     let (inputs, walk_problems) = crate::discover::discover(&settings.data)?;
     summary.failed += walk_problems.0.len();
@@ -349,6 +405,18 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     // Two inspections with one id in one framework (a copied folder): neither is built, as
     // neither can be told apart in aggregate lists or output paths.
     let specs = refuse_duplicate_ids(specs);
+    // A shard keeps the reports of its frameworks only.
+    let mut settings = settings.clone();
+    if let Some(shard) = settings.shard {
+        // Expected pages: about ten plus one for every four questions, per report.
+        let mut weights: BTreeMap<String, u64> = BTreeMap::new();
+        for s in specs.iter().filter_map(|r| r.as_ref().ok()) {
+            let questions = frameworks.get(&s.framework).map_or(0, |f| f.questions.len() as u64);
+            *weights.entry(s.framework.clone()).or_default() += 10 + questions / 4;
+        }
+        settings.filter.shard_frameworks = Some(shard.frameworks(&weights));
+    }
+    let settings = &settings;
     // Exports are read only for the comparison sets of the reports asked for: `build --area X`
     // reads the exports of X's set, not of the whole corpus.
     // A report compared with the areas inspected to date may compare with any period of its

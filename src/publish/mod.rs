@@ -44,8 +44,19 @@ pub struct OutputLock {
 impl OutputLock {
     /// Takes the lock, or says which process holds it.
     pub fn acquire(output: &Path) -> Result<OutputLock, Problem> {
+        Self::acquire_file(output, ".build.lock", true)
+    }
+
+    /// The lock of one shard (`--shard k/n`): shards write disjoint files, so they run at once
+    /// on one output folder, each holding its own lock; a shard leaves the temporary files of
+    /// a killed run to the next whole build, since another shard's may be in flight.
+    pub fn acquire_shard(output: &Path, index: usize, count: usize) -> Result<OutputLock, Problem> {
+        Self::acquire_file(output, &format!(".build-shard-{}-of-{count}.lock", index + 1), false)
+    }
+
+    fn acquire_file(output: &Path, name: &str, clean: bool) -> Result<OutputLock, Problem> {
         fs::create_dir_all(output).map_err(|e| Problem::io(output, "create the output folder", &e))?;
-        let path = output.join(".build.lock");
+        let path = output.join(name);
         let mut file =
             OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| Problem::io(&path, "open the lock file", &e))?;
         match file.try_lock() {
@@ -61,7 +72,9 @@ impl OutputLock {
         }
         // The holder's process id, for the message a second build prints.
         let _ = file.set_len(0).and_then(|()| write!(file, "{}", std::process::id())).and_then(|()| file.flush());
-        remove_stale_temporaries(output);
+        if clean {
+            remove_stale_temporaries(output);
+        }
         Ok(OutputLock { _file: file })
     }
 }

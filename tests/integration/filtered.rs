@@ -27,7 +27,7 @@ fn a_filtered_build_reads_only_the_exports_of_its_sets() {
         s.filter = filter;
         project::run(&s, &|_| {})
     };
-    let cci = run(Filter { framework: Some("cci".into()), ..Filter::default() });
+    let cci = run(Filter::new(Some("cci".into()), None, None));
     assert!(cci.problems.is_empty(), "{}", cci.problems);
     assert_eq!(cci.built.len(), 54, "53 CCI areas and their aggregate");
 

@@ -22,6 +22,7 @@ mod programmes;
 mod properties;
 mod sample_generator;
 mod scoring;
+mod shards;
 mod soft_fail;
 mod uncertainty;
 mod whole_data;

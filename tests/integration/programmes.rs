@@ -11,7 +11,7 @@ use inspection_reports::project::{self, Filter, Settings};
 fn build_framework(out: &Path, framework: &str) {
     let mut s = Settings::for_root(&root());
     s.output = out.to_path_buf();
-    s.filter = Filter { framework: Some(framework.into()), ..Filter::default() };
+    s.filter = Filter::new(Some(framework.into()), None, None);
     // The Typst inputs (the report models) under out/typst, for tests that read the model.
     s.dump_typst = Some(out.join("typst"));
     let summary = project::run(&s, &|_| {});

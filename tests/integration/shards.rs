@@ -1,0 +1,56 @@
+//! `--shard k/n`: parts of the plan for a batch scheduler's array of tasks.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::*;
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn three_shards_one_after_another_equal_one_build_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (whole, sharded) = (tmp.path().join("whole"), tmp.path().join("sharded"));
+    let bin = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_inspection-reports"));
+        c.current_dir(root());
+        c
+    };
+    let out = bin().args(["build", "--quiet", "--output"]).arg(&whole).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut per_shard = Vec::new();
+    for k in 1..=3 {
+        let out = bin().args(["build", "--message-format", "json", "--shard", &format!("{k}/3"), "--output"]).arg(&sharded).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let built = String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.contains("\"type\":\"built\"")).count();
+        per_shard.push(built);
+    }
+    let (a, b) = (files(&whole), files(&sharded));
+    assert_eq!(a.len(), b.len(), "the same files");
+    for ((name, x), (other, y)) in a.iter().zip(&b) {
+        assert_eq!(name, other);
+        assert!(x == y, "{name} differs between the sharded and the whole build");
+    }
+    // Every shard has work, and none has most of it (7 frameworks, 108 reports).
+    assert!(per_shard.iter().all(|&n| n > 0), "{per_shard:?}");
+    assert_eq!(per_shard.iter().sum::<usize>(), 108, "{per_shard:?}");
+    assert!(per_shard.iter().all(|&n| n < 70), "unbalanced: {per_shard:?}");
+}
+
+#[test]
+fn a_shard_is_k_of_n() {
+    use inspection_reports::project::Shard;
+    assert_eq!(Shard::parse("2/3"), Ok(Shard { index: 1, count: 3 }));
+    for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
+        assert!(Shard::parse(bad).is_err(), "{bad}");
+    }
+}
