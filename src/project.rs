@@ -922,7 +922,7 @@ fn render_job(
 /// `the 4 Probation Trusts inspected to date`.
 fn set_label_to_date(fw: &FrameworkSpec, n: usize) -> String {
     if n == 1 {
-        return format!("no other {} yet (this is the first inspected)", fw.unit);
+        return format!("no other {} yet (this is the first report published)", fw.unit);
     }
     format!("the {n} {}s inspected to date", fw.unit)
 }

@@ -52,7 +52,10 @@ pub fn horizontal_bars(chart: &BarChart) -> String {
     let mut heights = Vec::new();
     for (g, lines) in chart.groups.iter().zip(&wrapped) {
         let bars = g.bars.len().max(1) as i32 * (BAR_H + BAR_GAP) - BAR_GAP;
-        heights.push(bars.max(lines.len() as i32 * 22));
+        // A label taller than its bars gets room above and below, so that the labels of
+        // neighbouring groups never touch (a group of one bar beside a three-line label).
+        let label = lines.len() as i32 * 22;
+        heights.push(if label >= bars { label + 10 } else { bars });
     }
     let body: i32 = heights.iter().sum::<i32>() + GROUP_GAP * (chart.groups.len().saturating_sub(1) as i32);
     let height = (TOP + body + AXIS_H + if chart.reference.is_some() { 26 } else { 0 }) as u32;

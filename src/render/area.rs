@@ -47,7 +47,7 @@ pub struct AreaReport {
     pub summary: Vec<String>,
     pub foreword: Vec<String>,
     pub set_label: String,
-    /// When there is no other area to compare with (the first inspected of its comparison set):
+    /// When there is no other area to compare with (the first report of its comparison set):
     /// a sentence that says so, and the comparison figures are left empty.
     pub first_note: Option<String>,
     pub headline: Vec<ScoreRow>,
@@ -166,7 +166,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let compared = input.set.areas.len() > 1;
     let first_note = (!compared).then(|| {
         if input.without.is_empty() {
-            format!("{} is the first {} inspected under {}, so there is no other area to compare its figures with yet.", insp.area, fw.unit, fw.short_name)
+            format!("This is the first {} report published, so there is no other {} to compare {}'s figures with yet.", fw.short_name, fw.unit, insp.area)
         } else {
             format!("This draft compares {} with no other area: the data of {} could not be read.", insp.area, input.without.join(", "))
         }
@@ -396,10 +396,19 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             reference: None,
         };
         let table = DataTable {
-            columns: vec!["Key question".into(), insp.area.clone(), "Relevant cases".into(), "95% interval".into(), "All areas".into()],
+            // The comparison column only where there is another area to compare with.
+            columns: ["Key question", &insp.area, "Relevant cases", "95% interval", "All areas"]
+                .iter()
+                .take(if compared { 5 } else { 4 })
+                .map(|c| c.to_string())
+                .collect(),
             rows: kqs
                 .iter()
-                .map(|q| vec![q.text.clone(), q.area.text.clone(), q.area.relevant.to_string(), q.area.ci_text(), q.aggregate.text.clone()])
+                .map(|q| {
+                    let mut row = vec![q.text.clone(), q.area.text.clone(), q.area.relevant.to_string(), q.area.ci_text(), q.aggregate.text.clone()];
+                    row.truncate(if compared { 5 } else { 4 });
+                    row
+                })
                 .collect(),
         };
         let alt = text.line("alt-area-key-questions.j2", &report)?;
