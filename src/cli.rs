@@ -65,6 +65,11 @@ struct RunArgs {
     /// folder, to see exactly what a template was given.
     #[arg(long, value_name = "DIR")]
     dump_typst: Option<PathBuf>,
+    /// Build only the published reports whose inputs changed since the publication record
+    /// (output/publication-record.json): after a data correction, exactly the reports it
+    /// touches. Reports that come out byte for byte as before are not rewritten.
+    #[arg(long)]
+    changed: bool,
     /// Build only part K of N of the reports (`--shard 2/3`), for a batch scheduler's array of
     /// tasks: each framework's reports stay in one part, parts are balanced by expected pages.
     #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
@@ -104,6 +109,7 @@ impl Cli {
         s.draft = args.draft;
         s.filter = Filter::new(args.framework.clone(), args.inspection.clone(), args.area.clone());
         s.shard = args.shard;
+        s.changed_only = args.changed;
         (s, verb)
     }
 

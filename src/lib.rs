@@ -25,6 +25,7 @@ pub mod ingest;
 pub mod inspection;
 pub mod project;
 pub mod publish;
+pub mod record;
 pub mod render;
 pub mod stats;
 pub mod typeset;

@@ -64,8 +64,9 @@ fn main() -> ExitCode {
     }
     let pages: usize = summary.built.iter().map(|b| b.pages).sum();
     let done = if settings.write { "built" } else { "checked" };
+    let unchanged = if summary.unchanged > 0 { format!(", {} unchanged", summary.unchanged) } else { String::new() };
     eprintln!(
-        "{} reports {done} ({pages} pages), {} failed, {} warnings, in {:.1} s",
+        "{} reports {done} ({pages} pages){unchanged}, {} failed, {} warnings, in {:.1} s",
         summary.built.len(),
         summary.failed,
         summary.warnings.len(),
@@ -95,6 +96,7 @@ fn print_json(summary: &project::Summary, code: u8) {
         json!({
             "type": "summary",
             "built": summary.built.len(),
+            "unchanged": summary.unchanged,
             "pages": summary.built.iter().map(|b| b.pages).sum::<usize>(),
             "failed": summary.failed,
             "warnings": summary.warnings.len(),

@@ -37,6 +37,9 @@ pub struct Settings {
     pub dump_typst: Option<PathBuf>,
     /// Build only this part of the plan (`--shard k/n`).
     pub shard: Option<Shard>,
+    /// Build only the published reports whose inputs changed since the publication record
+    /// (`build --changed`): the scheduled job after a data correction.
+    pub changed_only: bool,
 }
 
 /// Part `index` (0-based) of `count` of a plan: every framework's reports go to one shard, so
@@ -92,6 +95,7 @@ impl Settings {
             jobs: None,
             dump_typst: None,
             shard: None,
+            changed_only: false,
         }
     }
 }
@@ -130,6 +134,8 @@ impl Filter {
 pub struct Built {
     pub pdf: PathBuf,
     pub pages: usize,
+    /// Content hashes of the PDF and figures CSV made.
+    hashes: (String, String),
     /// Time this report spent in each per-report stage.
     timings: Timings,
 }
@@ -138,6 +144,9 @@ pub struct Built {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub built: Vec<Built>,
+    /// Published reports whose inputs had not changed since the publication record
+    /// (`build --changed`): neither made nor written.
+    pub unchanged: usize,
     pub failed: usize,
     pub problems: Problems,
     pub warnings: Vec<Problem>,
@@ -216,6 +225,12 @@ struct Output {
 /// A report to produce: where it goes and how to render it.
 struct Job<'a> {
     pdf: PathBuf,
+    /// A draft: never in the publication record.
+    draft: bool,
+    /// Content hash of every input, for the publication record (published reports only).
+    inputs: BTreeMap<String, String>,
+    /// The inspections it is compared with, or covers.
+    comparison: Vec<String>,
     /// Where the published version of this report is (the same as `pdf` unless it is a
     /// draft): a draft compares its figures with it.
     published: PathBuf,
@@ -538,7 +553,16 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         };
         let published = settings.output.join(&spec.framework).join(&spec.period).join(format!("{}.pdf", spec.id));
         let set = set_of(spec).expect("every kept inspection has its set");
-        jobs.push(Job { pdf, published, what: JobKind::Area { inspection: spec, cases, set, members, without: missing }, start: 0 });
+        let comparison = members.iter().map(|(id, _)| id.clone()).collect();
+        jobs.push(Job {
+            pdf,
+            draft,
+            inputs: BTreeMap::new(),
+            comparison,
+            published,
+            what: JobKind::Area { inspection: spec, cases, set, members, without: missing },
+            start: 0,
+        });
     }
     for ((fw, period), (specs, missing)) in &held_back {
         let names: Vec<String> = specs.iter().map(|s| s.id.clone()).collect();
@@ -567,7 +591,16 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         {
             Ok(((members, figures), pdf)) => {
                 let published = settings.output.join("aggregate").join(format!("{}.pdf", spec.id));
-                jobs.push(Job { pdf, published, what: JobKind::Aggregate { spec, figures, inspections: members }, start: 0 });
+                let comparison = members.iter().map(|m| m.id.clone()).collect();
+                jobs.push(Job {
+                    pdf,
+                    draft,
+                    inputs: BTreeMap::new(),
+                    comparison,
+                    published,
+                    what: JobKind::Aggregate { spec, figures, inspections: members },
+                    start: 0,
+                });
             }
             Err(p) => {
                 summary.problems.extend(p);
@@ -596,6 +629,35 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         return Err(Problem::data(Location::file(&settings.data), "no report matches the filter")
             .with_hint("check the spelling of --framework, --inspection or --area")
             .into());
+    }
+
+    // What each published report reads, hashed, for the publication record; with
+    // `--changed`, the reports whose inputs and outputs are as recorded are left alone.
+    let recording = settings.write && settings.shard.is_none();
+    let mut record = if recording || settings.changed_only { crate::record::load(&settings.output)? } else { crate::record::Record::default() };
+    if recording || settings.changed_only {
+        let mut hashes = InputHashes::new(settings)?;
+        let by_id: BTreeMap<(&str, &str), &InspectionSpec> = inspections.iter().map(|(s, _)| ((s.framework.as_str(), s.id.as_str()), s)).collect();
+        for job in jobs.iter_mut().filter(|j| !j.draft) {
+            let (framework, own, ids): (&str, Vec<PathBuf>, &[String]) = match &job.what {
+                JobKind::Area { inspection, .. } => (&inspection.framework, vec![], &job.comparison),
+                JobKind::Aggregate { spec, .. } => (&spec.framework, vec![spec.source.clone()], &job.comparison),
+            };
+            let mut files: Vec<PathBuf> = own;
+            files.push(frameworks[framework].source.clone());
+            for id in ids {
+                if let Some(m) = by_id.get(&(framework, id.as_str())) {
+                    files.push(m.source.clone());
+                    files.push(m.cases_path());
+                }
+            }
+            job.inputs = hashes.of(&files)?;
+        }
+        if settings.changed_only {
+            let before = jobs.len();
+            jobs.retain(|job| job.draft || !as_recorded(job, &record, &settings.output));
+            summary.unchanged = before - jobs.len();
+        }
     }
 
     // Render, typeset and publish, in parallel; one warm engine for all.
@@ -748,13 +810,14 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                     pdf_export: typeset.export_time,
                     ..Timings::default()
                 };
+                let hashes = (crate::record::hash(&typeset.pdf), crate::record::hash(&rendered.figures_csv));
                 if settings.write {
                     let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, bytes: typeset.pdf, pages: typeset.pages };
                     to_writer.send(out).map_err(|_| Problem::internal(Location::file(&job.pdf), "the writer thread stopped"))?;
                 } else {
                     progress(Progress::Done { pdf: &job.pdf, pages: typeset.pages, written: false });
                 }
-                Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, timings })
+                Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, hashes, timings })
             });
             if result.is_err() {
                 progress(Progress::Failed(&job.pdf));
@@ -787,7 +850,86 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
             }
         }
     }
+    // The record: every published report built in this run, as written.
+    if recording {
+        let jobs_by_pdf: BTreeMap<&Path, &Job<'_>> = jobs.iter().map(|j| (j.pdf.as_path(), j)).collect();
+        let mut changed = false;
+        for b in &summary.built {
+            let Some(job) = jobs_by_pdf.get(b.pdf.as_path()).filter(|j| !j.draft) else { continue };
+            let key = b.pdf.strip_prefix(&settings.output).unwrap_or(&b.pdf).to_string_lossy().replace('\\', "/");
+            let mut replaced = record.reports.get(&key).map(|e| e.replaced.clone()).unwrap_or_default();
+            if let Some(old) = record.reports.get(&key).filter(|e| e.pdf != b.hashes.0) {
+                replaced.push(old.pdf.clone());
+            }
+            let date = match &job.what {
+                JobKind::Area { inspection, .. } => inspection.publication_date,
+                JobKind::Aggregate { spec, .. } => spec.publication_date,
+            };
+            let entry = crate::record::Entry {
+                publication_date: date.to_string(),
+                comparison: job.comparison.clone(),
+                inputs: job.inputs.clone(),
+                pdf: b.hashes.0.clone(),
+                figures_csv: b.hashes.1.clone(),
+                replaced,
+            };
+            if record.reports.get(&key) != Some(&entry) {
+                record.reports.insert(key, entry);
+                changed = true;
+            }
+        }
+        if changed || !settings.output.join(crate::record::FILE).exists() {
+            record.format = record.format.max(1);
+            crate::record::save(&settings.output, &record)?;
+        }
+    }
     Ok(())
+}
+
+/// Content hashes of input files, each read once per run.
+struct InputHashes<'s> {
+    settings: &'s Settings,
+    files: std::collections::HashMap<PathBuf, String>,
+    fixed: BTreeMap<String, String>,
+}
+
+impl<'s> InputHashes<'s> {
+    fn new(settings: &'s Settings) -> Result<Self, Problems> {
+        let mut fixed = BTreeMap::new();
+        fixed.insert("templates".to_string(), crate::record::hash_tree(&settings.templates)?);
+        fixed.insert("fonts".to_string(), crate::record::hash_tree(&settings.fonts)?);
+        fixed.insert("program".to_string(), concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")).to_string());
+        Ok(InputHashes { settings, files: std::collections::HashMap::new(), fixed })
+    }
+
+    /// The hashes of `files` (named `data/<path in the data folder>`) and of the templates,
+    /// fonts and program.
+    fn of(&mut self, files: &[PathBuf]) -> Result<BTreeMap<String, String>, Problems> {
+        let mut out = self.fixed.clone();
+        for f in files {
+            let hash = match self.files.get(f) {
+                Some(h) => h.clone(),
+                None => {
+                    let h = crate::record::hash(&crate::error::read(f)?);
+                    self.files.insert(f.clone(), h.clone());
+                    h
+                }
+            };
+            let name = f
+                .strip_prefix(&self.settings.data)
+                .map_or_else(|_| f.to_string_lossy().into_owned(), |r| format!("data/{}", r.to_string_lossy().replace('\\', "/")));
+            out.insert(name, hash);
+        }
+        Ok(out)
+    }
+}
+
+/// Whether a published report's inputs, PDF and figures CSV are exactly as the record has them.
+fn as_recorded(job: &Job<'_>, record: &crate::record::Record, output: &Path) -> bool {
+    let key = job.pdf.strip_prefix(output).unwrap_or(&job.pdf).to_string_lossy().replace('\\', "/");
+    let Some(entry) = record.reports.get(&key) else { return false };
+    let same_file = |path: &Path, hash: &str| std::fs::read(path).is_ok_and(|b| crate::record::hash(&b) == hash);
+    entry.inputs == job.inputs && same_file(&job.pdf, &entry.pdf) && same_file(&job.pdf.with_extension("figures.csv"), &entry.figures_csv)
 }
 
 /// Writes each typeset report (its figures CSV, then its PDF) as it arrives; what happened to
@@ -799,7 +941,7 @@ fn write_all(
     let mut written = std::collections::HashMap::new();
     for out in outputs {
         let clock = Instant::now();
-        let result = publish::write_atomic(&out.pdf.with_extension("figures.csv"), &out.csv).and_then(|()| publish::write_atomic(&out.pdf, &out.bytes));
+        let result = publish::write_if_changed(&out.pdf.with_extension("figures.csv"), &out.csv).and_then(|()| publish::write_if_changed(&out.pdf, &out.bytes));
         match &result {
             Ok(()) => progress(Progress::Done { pdf: &out.pdf, pages: out.pages, written: true }),
             Err(_) => progress(Progress::Failed(&out.pdf)),

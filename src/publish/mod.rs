@@ -24,6 +24,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Problem> {
     sync_dir(dir).map_err(|e| Problem::io(dir, "sync the output folder", &e))
 }
 
+/// [`write_atomic`], unless the file already holds exactly `bytes`: then it is not touched (its
+/// modification time stays), so a rebuild that changes nothing changes no file.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), Problem> {
+    match fs::read(path) {
+        Ok(old) if old == bytes => Ok(()),
+        _ => write_atomic(path, bytes),
+    }
+}
+
 /// Makes a rename in `dir` durable (on Unix, fsync of the folder; elsewhere nothing to do).
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]

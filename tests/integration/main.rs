@@ -20,6 +20,7 @@ mod injection;
 mod processes;
 mod programmes;
 mod properties;
+mod regenerate;
 mod sample_generator;
 mod scoring;
 mod shards;

@@ -90,6 +90,16 @@ fn a_build_killed_midway_leaves_each_pdf_old_or_new_and_whole() {
     assert_eq!(pdfs(&out), new);
     let leftovers = WalkDir::new(&out).into_iter().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).count();
     assert_eq!(leftovers, 0);
+    // The publication record agrees with what is on disk: every report, its hash as written.
+    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("publication-record.json")).unwrap()).unwrap();
+    let reports = record["reports"].as_object().unwrap();
+    assert_eq!(reports.len(), new.len());
+    for (name, bytes) in pdfs(&out) {
+        assert_eq!(reports[&name]["pdf"].as_str().unwrap(), inspection_reports::record::hash(&bytes), "{name}: the record disagrees with the file");
+    }
+    // And a `--changed` run after it finds nothing to do.
+    let again = build_into(&out, &["--changed", "--message-format", "json"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("\"built\":0"), "{}", String::from_utf8_lossy(&again.stdout));
 }
 
 #[test]

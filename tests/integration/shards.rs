@@ -9,7 +9,8 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<_> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        // Reports and their figures; a shard writes no publication record yet (issue 15).
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.') && e.file_name() != "publication-record.json")
         .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
         .collect();
     v.sort();

@@ -1,0 +1,130 @@
+//! The publication record: what every published report was made from and what was written,
+//! kept in the output folder (`publication-record.json`), so that a later run can tell which
+//! reports a correction touches (`build --changed`) and rebuild only those.
+//!
+//! A JSON manifest, not a database: one small file per output folder, readable and diffable
+//! by the publications team, written whole and atomically (temporary file, sync, rename) after
+//! the reports it describes, so a run killed at any moment leaves the previous record or the
+//! new one, never a mix. Each entry holds the content hash (SHA-256) of every input file the
+//! report read, of the templates and fonts, the program version, its comparison set, and the
+//! hashes of the PDF and figures CSV written, with the hashes of the versions it replaced.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Location, Problem};
+
+/// The record's file name in the output folder.
+pub const FILE: &str = "publication-record.json";
+
+/// Every published report of an output folder, by its path in the folder (`omi2/2011-12/cumbria.pdf`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The format of this file; a reader refuses a newer one.
+    pub format: u32,
+    pub reports: BTreeMap<String, Entry>,
+}
+
+/// One published report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub publication_date: String,
+    /// The inspections it is compared with (an area report) or covers (an aggregate), by id.
+    pub comparison: Vec<String>,
+    /// Content hash of every input, by name: `data/<path>` for data files, `templates` and
+    /// `fonts` for those folders as a whole, `program` for the version that built it.
+    pub inputs: BTreeMap<String, String>,
+    /// Content hashes of what was written.
+    pub pdf: String,
+    pub figures_csv: String,
+    /// Hashes of the PDFs this one replaced, oldest first.
+    #[serde(default)]
+    pub replaced: Vec<String>,
+}
+
+const FORMAT: u32 = 1;
+
+/// SHA-256 of `bytes`, as lowercase hex.
+pub fn hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The record of `output`; an empty one when there is none yet.
+pub fn load(output: &Path) -> Result<Record, Problem> {
+    let path = output.join(FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Record { format: FORMAT, reports: BTreeMap::new() }),
+        Err(e) => return Err(Problem::io(&path, "read the publication record", &e)),
+    };
+    let record: Record = serde_json::from_str(&text).map_err(|e| {
+        Problem::internal(Location::file(&path).row(e.line()), format!("the publication record is not readable: {e}")).with_hint(
+            "restore it from the backup of the output folder, or delete it: the next `build` writes a new one (and `build --changed` then rebuilds everything)",
+        )
+    })?;
+    if record.format > FORMAT {
+        return Err(Problem::internal(
+            Location::file(&path),
+            format!("the publication record is of format {}, newer than this program's {FORMAT}", record.format),
+        )
+        .with_hint("build with the newer version of the program that wrote it"));
+    }
+    Ok(record)
+}
+
+/// Writes the record atomically.
+pub fn save(output: &Path, record: &Record) -> Result<(), Problem> {
+    let mut text =
+        serde_json::to_string_pretty(record).map_err(|e| Problem::internal(Location::file(output.join(FILE)), format!("could not write the record: {e}")))?;
+    text.push('\n');
+    crate::publish::write_atomic(&output.join(FILE), text.as_bytes())
+}
+
+/// One hash for every file under `dir` (names and contents), for the templates and fonts.
+pub fn hash_tree(dir: &Path) -> Result<String, Problem> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Problem::internal(Location::file(e.path().unwrap_or(dir)), format!("could not read this folder or file: {e}")))?;
+        if entry.file_type().is_file() {
+            let bytes = crate::error::read(entry.path())?;
+            let name = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            files.push(format!("{name}\t{}", hash(&bytes)));
+        }
+    }
+    Ok(hash(files.join("\n").as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_sha256() {
+        assert_eq!(hash(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn a_record_round_trips_and_a_missing_one_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(load(dir.path()).unwrap().reports.is_empty());
+        let mut r = Record { format: FORMAT, reports: BTreeMap::new() };
+        r.reports.insert(
+            "omi2/2011-12/cumbria.pdf".into(),
+            Entry {
+                publication_date: "2011-07-05".into(),
+                comparison: vec!["cumbria".into()],
+                inputs: [("program".to_string(), "0.1.0".to_string())].into(),
+                pdf: hash(b"pdf"),
+                figures_csv: hash(b"csv"),
+                replaced: vec![],
+            },
+        );
+        save(dir.path(), &r).unwrap();
+        assert_eq!(load(dir.path()).unwrap(), r);
+        std::fs::write(dir.path().join(FILE), "{ not json").unwrap();
+        assert!(load(dir.path()).unwrap_err().message.contains("not readable"));
+    }
+}

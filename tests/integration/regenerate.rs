@@ -1,0 +1,114 @@
+//! `build --changed` after a data correction: the publication record tells which published
+//! reports a change touches; only those are made again, and only files whose bytes change are
+//! written.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::common::*;
+use inspection_reports::project::{self, Settings};
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn mtimes(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        // The lock file holds the process id of the last run: bookkeeping, not output.
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| (e.path().to_path_buf(), e.metadata().unwrap().modified().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_correction_rebuilds_exactly_the_reports_it_touches() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    copy_tree(&root().join("data"), &data);
+    let run = |changed_only: bool| {
+        let mut s = Settings::for_root(&root());
+        s.data = data.clone();
+        s.output = out.clone();
+        s.changed_only = changed_only;
+        project::run(&s, &|_| {})
+    };
+    let first = run(false);
+    assert!(first.problems.is_empty(), "{}", first.problems);
+    assert_eq!(first.built.len(), 108);
+    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("publication-record.json")).unwrap()).unwrap();
+    assert_eq!(record["reports"].as_object().unwrap().len(), 108, "every published report is in the record");
+
+    // Nothing changed: nothing made, no file touched.
+    let before = mtimes(&out);
+    let noop = run(true);
+    assert!(noop.problems.is_empty(), "{}", noop.problems);
+    assert_eq!((noop.built.len(), noop.unchanged), (0, 108));
+    let after = mtimes(&out);
+    let touched: Vec<_> = after.iter().filter(|(p, t)| before.get(*p) != Some(*t)).map(|(p, _)| p.display().to_string()).collect();
+    assert!(touched.is_empty(), "a run with nothing to do touched {touched:?}");
+
+    // One answer of Lancashire (published 13 October 2011) corrected: its report, the OMI 2
+    // reports published on or after it (whose comparison sets hold it) and the OMI 2
+    // aggregate are made again; the four published before it are not.
+    let export = data.join("inspections/omi2-2011-12/lancashire/cases.csv");
+    let text = std::fs::read_to_string(&export).unwrap();
+    let (head, rest) = text.split_once('\n').unwrap();
+    let (row, others) = rest.split_once('\n').unwrap();
+    let corrected = if row.contains(",Yes,") { row.replacen(",Yes,", ",No,", 1) } else { row.replacen(",No,", ",Yes,", 1) };
+    std::fs::write(&export, format!("{head}\n{corrected}\n{others}")).unwrap();
+    let lancashire_date = "2011-10-13";
+    let mut expected: Vec<String> = std::fs::read_dir(data.join("inspections/omi2-2011-12"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|d| {
+            let yaml = std::fs::read_to_string(d.join("inspection.yaml")).unwrap();
+            let date = yaml.lines().find_map(|l| l.strip_prefix("publication_date: ")).unwrap().trim().to_string();
+            date.as_str() >= lancashire_date
+        })
+        .map(|d| format!("omi2/2011-12/{}.pdf", d.file_name().unwrap().to_string_lossy()))
+        .collect();
+    expected.push("aggregate/omi2-2011-12.pdf".into());
+    expected.sort();
+    let old_lancashire = record["reports"]["omi2/2011-12/lancashire.pdf"]["pdf"].as_str().unwrap().to_string();
+    let before = mtimes(&out);
+    let correction = run(true);
+    assert!(correction.problems.is_empty(), "{}", correction.problems);
+    let mut rebuilt: Vec<String> = correction.built.iter().map(|b| b.pdf.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).collect();
+    rebuilt.sort();
+    assert_eq!(rebuilt, expected);
+    assert_eq!(correction.unchanged, 108 - expected.len());
+    let after = mtimes(&out);
+    for (path, time) in &before {
+        let name = path.strip_prefix(&out).unwrap().to_string_lossy().into_owned();
+        let touched_ok = expected.iter().any(|e| name == *e || name == e.replace(".pdf", ".figures.csv")) || name == "publication-record.json";
+        if !touched_ok {
+            assert_eq!(after.get(path), Some(time), "{name} was touched by a correction that does not concern it");
+        }
+    }
+    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("publication-record.json")).unwrap()).unwrap();
+    let entry = &record["reports"]["omi2/2011-12/lancashire.pdf"];
+    assert_ne!(entry["pdf"].as_str().unwrap(), old_lancashire);
+    assert_eq!(entry["replaced"][0].as_str().unwrap(), old_lancashire, "the record keeps the hash of the version it replaced");
+
+    // An edit that changes no content (a comment in an inspection file): the report is made
+    // again, comes out the same, and no file is rewritten; the record takes the new input.
+    let yaml = data.join("inspections/omi2-2011-12/cumbria/inspection.yaml");
+    std::fs::write(&yaml, format!("{}# checked by the lead inspector\n", std::fs::read_to_string(&yaml).unwrap())).unwrap();
+    let pdf = out.join("omi2/2011-12/cumbria.pdf");
+    let before = std::fs::metadata(&pdf).unwrap().modified().unwrap();
+    let comment = run(true);
+    assert!(comment.problems.is_empty(), "{}", comment.problems);
+    assert!(comment.built.iter().any(|b| b.pdf == pdf), "Cumbria's input changed, so it is made again");
+    assert_eq!(std::fs::metadata(&pdf).unwrap().modified().unwrap(), before, "the same bytes were written again");
+    assert_eq!(run(true).built.len(), 0, "the record took the new input");
+}
