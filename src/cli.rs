@@ -70,6 +70,13 @@ struct RunArgs {
     /// touches. Reports that come out byte for byte as before are not rewritten.
     #[arg(long)]
     changed: bool,
+    /// The date a correction is published (YYYY-MM-DD): a published report whose figures
+    /// change is republished with a dated notice, keeping the version it replaces.
+    #[arg(long, value_name = "DATE", requires = "reason", value_parser = parse_date)]
+    as_of: Option<inspection_reports::date::Date>,
+    /// Why the figures were corrected, in words for readers (printed in the notice).
+    #[arg(long, requires = "as_of")]
+    reason: Option<String>,
     /// Build only part K of N of the reports (`--shard 2/3`), for a batch scheduler's array of
     /// tasks: each framework's reports stay in one part, parts are balanced by expected pages.
     #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
@@ -110,6 +117,7 @@ impl Cli {
         s.filter = Filter::new(args.framework.clone(), args.inspection.clone(), args.area.clone());
         s.shard = args.shard;
         s.changed_only = args.changed;
+        s.correction = args.as_of.zip(args.reason.clone());
         (s, verb)
     }
 
@@ -130,6 +138,10 @@ impl Cli {
     pub fn message_format(&self) -> MessageFormat {
         self.args().message_format
     }
+}
+
+fn parse_date(text: &str) -> Result<inspection_reports::date::Date, String> {
+    inspection_reports::date::Date::parse(text)
 }
 
 #[cfg(test)]

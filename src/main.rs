@@ -97,6 +97,7 @@ fn print_json(summary: &project::Summary, code: u8) {
             "type": "summary",
             "built": summary.built.len(),
             "unchanged": summary.unchanged,
+            "corrected": summary.corrected,
             "pages": summary.built.iter().map(|b| b.pages).sum::<usize>(),
             "failed": summary.failed,
             "warnings": summary.warnings.len(),

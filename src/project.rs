@@ -40,6 +40,9 @@ pub struct Settings {
     /// Build only the published reports whose inputs changed since the publication record
     /// (`build --changed`): the scheduled job after a data correction.
     pub changed_only: bool,
+    /// The date and reason of a correction this run publishes (`--as-of`, `--reason`): a
+    /// published report whose figures change is republished with them, never with the clock.
+    pub correction: Option<(crate::date::Date, String)>,
 }
 
 /// Part `index` (0-based) of `count` of a plan: every framework's reports go to one shard, so
@@ -96,6 +99,7 @@ impl Settings {
             dump_typst: None,
             shard: None,
             changed_only: false,
+            correction: None,
         }
     }
 }
@@ -136,6 +140,8 @@ pub struct Built {
     pub pages: usize,
     /// Content hashes of the PDF and figures CSV made.
     hashes: (String, String),
+    /// The correction it publishes, if it corrects a published report.
+    pub correction: Option<crate::record::Correction>,
     /// Time this report spent in each per-report stage.
     timings: Timings,
 }
@@ -147,6 +153,8 @@ pub struct Summary {
     /// Published reports whose inputs had not changed since the publication record
     /// (`build --changed`): neither made nor written.
     pub unchanged: usize,
+    /// Published reports republished with a correction notice.
+    pub corrected: usize,
     pub failed: usize,
     pub problems: Problems,
     pub warnings: Vec<Problem>,
@@ -220,6 +228,8 @@ struct Output {
     csv: Vec<u8>,
     bytes: Vec<u8>,
     pages: usize,
+    /// Where to keep the PDF this one replaces (a correction).
+    supersede: Option<PathBuf>,
 }
 
 /// A report to produce: where it goes and how to render it.
@@ -231,6 +241,8 @@ struct Job<'a> {
     inputs: BTreeMap<String, String>,
     /// The inspections it is compared with, or covers.
     comparison: Vec<String>,
+    /// A published report made again: what it needs to publish a correction.
+    correction: Option<crate::render::CorrectionInput>,
     /// Where the published version of this report is (the same as `pdf` unless it is a
     /// draft): a draft compares its figures with it.
     published: PathBuf,
@@ -557,6 +569,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         jobs.push(Job {
             pdf,
             draft,
+            correction: None,
             inputs: BTreeMap::new(),
             comparison,
             published,
@@ -596,6 +609,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                     pdf,
                     draft,
                     inputs: BTreeMap::new(),
+                    correction: None,
                     comparison,
                     published,
                     what: JobKind::Aggregate { spec, figures, inspections: members },
@@ -652,6 +666,23 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                 }
             }
             job.inputs = hashes.of(&files)?;
+        }
+        // A published report made again is a correction if its figures change: it needs the
+        // published figures and the corrections it already carries.
+        if recording {
+            for job in jobs.iter_mut().filter(|j| !j.draft) {
+                let key = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().replace('\\', "/");
+                let Some(entry) = record.reports.get(&key) else { continue };
+                let Ok(previous_csv) = std::fs::read_to_string(job.pdf.with_extension("figures.csv")) else { continue };
+                let stem = key.trim_end_matches(".pdf");
+                let date = settings.correction.as_ref().map_or_else(|| "undated".to_string(), |(d, _)| d.to_string());
+                job.correction = Some(crate::render::CorrectionInput {
+                    previous_csv,
+                    earlier: entry.corrections.clone(),
+                    new: settings.correction.clone(),
+                    superseded: format!("{stem}.superseded-{date}.pdf"),
+                });
+            }
         }
         if settings.changed_only {
             let before = jobs.len();
@@ -811,13 +842,16 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                     ..Timings::default()
                 };
                 let hashes = (crate::record::hash(&typeset.pdf), crate::record::hash(&rendered.figures_csv));
+                let correction = rendered.correction.clone();
                 if settings.write {
-                    let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, bytes: typeset.pdf, pages: typeset.pages };
+                    // A correction keeps the version it replaces, under a name with its date.
+                    let supersede = rendered.correction.as_ref().map(|c| settings.output.join(&c.superseded));
+                    let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, bytes: typeset.pdf, pages: typeset.pages, supersede };
                     to_writer.send(out).map_err(|_| Problem::internal(Location::file(&job.pdf), "the writer thread stopped"))?;
                 } else {
                     progress(Progress::Done { pdf: &job.pdf, pages: typeset.pages, written: false });
                 }
-                Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, hashes, timings })
+                Ok(Built { pdf: job.pdf.clone(), pages: typeset.pages, hashes, correction, timings })
             });
             if result.is_err() {
                 progress(Progress::Failed(&job.pdf));
@@ -865,6 +899,8 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                 JobKind::Area { inspection, .. } => inspection.publication_date,
                 JobKind::Aggregate { spec, .. } => spec.publication_date,
             };
+            let mut corrections = job.correction.as_ref().map(|c| c.earlier.clone()).unwrap_or_default();
+            corrections.extend(b.correction.clone());
             let entry = crate::record::Entry {
                 publication_date: date.to_string(),
                 comparison: job.comparison.clone(),
@@ -872,6 +908,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                 pdf: b.hashes.0.clone(),
                 figures_csv: b.hashes.1.clone(),
                 replaced,
+                corrections,
             };
             if record.reports.get(&key) != Some(&entry) {
                 record.reports.insert(key, entry);
@@ -882,6 +919,13 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
             record.format = record.format.max(1);
             crate::record::save(&settings.output, &record)?;
         }
+        // The corrections log, made anew from the record whenever there is a correction.
+        if record.reports.values().any(|e| !e.corrections.is_empty()) {
+            let (csv, md) = crate::record::corrections_log(&record);
+            publish::write_if_changed(&settings.output.join("corrections.csv"), &csv)?;
+            publish::write_if_changed(&settings.output.join("corrections.md"), md.as_bytes())?;
+        }
+        summary.corrected = summary.built.iter().filter(|b| b.correction.is_some()).count();
     }
     Ok(())
 }
@@ -941,7 +985,14 @@ fn write_all(
     let mut written = std::collections::HashMap::new();
     for out in outputs {
         let clock = Instant::now();
-        let result = publish::write_if_changed(&out.pdf.with_extension("figures.csv"), &out.csv).and_then(|()| publish::write_if_changed(&out.pdf, &out.bytes));
+        // The superseded version first: if the run stops after it, the published one is intact.
+        let kept = match (&out.supersede, std::fs::read(&out.pdf)) {
+            (Some(to), Ok(old)) => publish::write_if_changed(to, &old),
+            _ => Ok(()),
+        };
+        let result = kept
+            .and_then(|()| publish::write_if_changed(&out.pdf.with_extension("figures.csv"), &out.csv))
+            .and_then(|()| publish::write_if_changed(&out.pdf, &out.bytes));
         match &result {
             Ok(()) => progress(Progress::Done { pdf: &out.pdf, pages: out.pages, written: true }),
             Err(_) => progress(Progress::Failed(&out.pdf)),
@@ -1021,6 +1072,7 @@ fn render_job(
                 cases: Some(cases),
                 previous_figures,
                 without,
+                correction: job.correction.as_ref(),
             };
             Ok(area::render(&input, text)?)
         }
@@ -1041,6 +1093,7 @@ fn render_job(
                         cases: None,
                         previous_figures: None,
                         without: &[],
+                        correction: None,
                     };
                     ratings.insert(i.id.clone(), aggregate_report::area_ratings(&input)?);
                 }
@@ -1055,6 +1108,7 @@ fn render_job(
                 set_label: set_label(fw, members.len(), &spec.period),
                 draft: settings.draft,
                 ratings,
+                correction: job.correction.as_ref(),
             };
             Ok(aggregate_report::render(&input, text)?)
         }

@@ -43,6 +43,65 @@ pub struct Entry {
     /// Hashes of the PDFs this one replaced, oldest first.
     #[serde(default)]
     pub replaced: Vec<String>,
+    /// The corrections published in it, oldest first.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+}
+
+/// A correction of a published report: its date, its reason, and what changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    /// `2012-09-14`.
+    pub date: String,
+    /// `14 September 2012`, as the notice prints it.
+    pub shown_date: String,
+    pub reason: String,
+    pub changes: Vec<ChangedFigure>,
+    /// Where the version it replaced is kept, in the output folder.
+    pub superseded: String,
+}
+
+/// One figure of a correction: `Risk of harm to others: 75% (was 76%)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangedFigure {
+    pub figure: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The corrections log of a record: every correction of every report, by date, as CSV and as
+/// Markdown (`corrections.csv`, `corrections.md` beside the record).
+pub fn corrections_log(record: &Record) -> (Vec<u8>, String) {
+    let mut rows: Vec<(&String, &String, &Correction)> = Vec::new();
+    for (report, e) in &record.reports {
+        for c in &e.corrections {
+            rows.push((&c.date, report, c));
+        }
+    }
+    rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let _ = csv.write_record(["date", "report", "figure", "before", "after", "reason", "superseded version"]);
+    let mut md = String::from("# Corrections\n\nEvery correction of a published report, oldest first. The version each one replaced is kept beside it.\n");
+    for (date, report, c) in &rows {
+        md.push_str(&format!(
+            "\n## {} — {report}\n\n{}\n\nSuperseded version: `{}`\n\n| figure | before | after |\n|---|---|---|\n",
+            c.shown_date, c.reason, c.superseded
+        ));
+        for f in &c.changes {
+            let cells = [
+                date.as_str(),
+                report.as_str(),
+                &crate::render::figures_csv::cell(&f.figure),
+                &f.before,
+                &f.after,
+                &crate::render::figures_csv::cell(&c.reason),
+                &c.superseded,
+            ];
+            let _ = csv.write_record(cells);
+            md.push_str(&format!("| {} | {} | {} |\n", f.figure.replace('|', "\\|"), f.before, f.after));
+        }
+    }
+    (csv.into_inner().unwrap_or_default(), md)
 }
 
 const FORMAT: u32 = 1;
@@ -120,6 +179,7 @@ mod tests {
                 pdf: hash(b"pdf"),
                 figures_csv: hash(b"csv"),
                 replaced: vec![],
+                corrections: vec![],
             },
         );
         save(dir.path(), &r).unwrap();

@@ -28,6 +28,8 @@ pub struct AggregateInput<'a> {
     pub draft: bool,
     /// Ratings of each area (standards frameworks), computed as in the area reports.
     pub ratings: BTreeMap<String, AreaRatings>,
+    /// For a rebuild of a published report: what it needs to publish a correction.
+    pub correction: Option<&'a super::CorrectionInput>,
 }
 
 /// An area's ratings, by standard id, and overall.
@@ -44,6 +46,8 @@ pub struct AggregateReport {
     pub doc: DocMeta,
     pub framework: super::area::FrameworkMeta,
     pub set_label: String,
+    /// Corrections published in this report, oldest first (a notice near its front).
+    pub corrections: Vec<crate::record::Correction>,
     pub areas: usize,
     pub cases: u64,
     pub summary: Vec<String>,
@@ -366,6 +370,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             minimum,
         },
         set_label: input.set_label.clone(),
+        corrections: Vec::new(),
         areas: input.inspections.len(),
         cases: input.set.total.cases,
         summary: input.spec.summary.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect(),
@@ -555,7 +560,13 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
     report.questionnaires = super::questionnaire::views(&super::questionnaire::pool(input.inspections.iter().copied()), text, &mut chart_time, &mut charts)?;
 
-    let csv = to_csv(&records(input, &names, &report));
+    let records = records(input, &names, &report);
+    // A correction lists what changed for all areas, then area by area.
+    let mut groups: Vec<&str> = vec!["All areas"];
+    groups.extend(input.inspections.iter().map(|i| i.area.as_str()));
+    let (corrections, correction) = super::corrections(input.correction, &groups, &records, &input.spec.source)?;
+    report.corrections = corrections;
+    let csv = to_csv(&records);
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
     Ok(RenderedReport {
         template: "aggregate.typ",
@@ -563,6 +574,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         charts: charts.into_iter().map(|(p, s, _)| (p, s.into_bytes())).collect(),
         figures_csv: csv,
         chart_time,
+        correction,
     })
 }
 

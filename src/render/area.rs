@@ -34,6 +34,8 @@ pub struct AreaInput<'a> {
     pub previous_figures: Option<super::quality::Previous>,
     /// Inspections of its comparison set whose data could not be read (a draft only).
     pub without: &'a [String],
+    /// For a rebuild of a published report: what it needs to publish a correction.
+    pub correction: Option<&'a super::CorrectionInput>,
 }
 
 #[derive(Debug, Serialize)]
@@ -50,6 +52,8 @@ pub struct AreaReport {
     /// When there is no other area to compare with (the first report of its comparison set):
     /// a sentence that says so, and the comparison figures are left empty.
     pub first_note: Option<String>,
+    /// Corrections published in this report, oldest first (a notice near its front).
+    pub corrections: Vec<crate::record::Correction>,
     pub headline: Vec<ScoreRow>,
     pub criteria: Vec<ScoreRow>,
     pub sections: Vec<SectionView>,
@@ -274,6 +278,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         foreword: Vec::new(),
         set_label: input.set_label.clone(),
         first_note,
+        corrections: Vec::new(),
         headline,
         criteria,
         sections,
@@ -432,6 +437,8 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             report.quality = Some(super::quality::quality(fw, &insp.area, table, &records, input.previous_figures.as_ref()));
         }
     }
+    let (corrections, correction) = super::corrections(input.correction, &[insp.area.as_str(), "All areas"], &records, &insp.source)?;
+    report.corrections = corrections;
     let csv = to_csv(&records);
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
     Ok(RenderedReport {
@@ -440,6 +447,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         charts: charts.into_iter().map(|(p, svg, _)| (p, svg.into_bytes())).collect(),
         figures_csv: csv,
         chart_time,
+        correction,
     })
 }
 

@@ -12,6 +12,59 @@ pub mod words;
 
 pub use text::TextModel;
 
+/// What a rebuild of a published report needs to know to publish it as a correction.
+#[derive(Debug, Clone)]
+pub struct CorrectionInput {
+    /// The figures CSV of the published version.
+    pub previous_csv: String,
+    /// Corrections already published in it, oldest first.
+    pub earlier: Vec<crate::record::Correction>,
+    /// Date and reason of this run's correction (`--as-of`, `--reason`), if given.
+    pub new: Option<(crate::date::Date, String)>,
+    /// Where the published version is kept if this rebuild corrects it.
+    pub superseded: String,
+}
+
+/// The corrections a report prints, and the new one if its figures (of `groups`) changed
+/// since the published version. A change without a date is refused: a correction is never
+/// dated by the clock.
+pub fn corrections(
+    input: Option<&CorrectionInput>,
+    groups: &[&str],
+    records: &[figures_csv::FigureRecord],
+    source: &std::path::Path,
+) -> Result<(Vec<crate::record::Correction>, Option<crate::record::Correction>), crate::error::Problem> {
+    let Some(c) = input else { return Ok((Vec::new(), None)) };
+    let mut all = c.earlier.clone();
+    let changed = quality::changed_figures(groups, records, &c.previous_csv).unwrap_or_default();
+    if changed.is_empty() {
+        return Ok((all, None));
+    }
+    let Some((date, reason)) = &c.new else {
+        let first = &changed[0];
+        return Err(crate::error::Problem::data(
+            crate::error::Location::file(source),
+            format!(
+                "not republished: {} figure(s) of this published report changed ({}: {}, was {}), and a correction needs its date and reason",
+                changed.len(),
+                first.title,
+                first.after,
+                first.before
+            ),
+        )
+        .with_hint("run again with --as-of YYYY-MM-DD --reason \"…\" (the date the correction is published, and why); the published version is kept"));
+    };
+    let new = crate::record::Correction {
+        date: date.to_string(),
+        shown_date: date.long(),
+        reason: reason.clone(),
+        changes: changed.into_iter().map(|ch| crate::record::ChangedFigure { figure: ch.title, before: ch.before, after: ch.after }).collect(),
+        superseded: c.superseded.clone(),
+    };
+    all.push(new.clone());
+    Ok((all, Some(new)))
+}
+
 /// A report ready to typeset and publish.
 pub struct RenderedReport {
     /// Typst entry template (`area.typ` or `aggregate.typ`).
@@ -24,6 +77,8 @@ pub struct RenderedReport {
     pub figures_csv: Vec<u8>,
     /// Time spent drawing charts (included in the render time).
     pub chart_time: std::time::Duration,
+    /// The correction this rebuild publishes, if it corrects a published report.
+    pub correction: Option<crate::record::Correction>,
 }
 
 /// Draws a chart, adding the time it took to `spent`.

@@ -141,6 +141,25 @@ pub fn quality(fw: &FrameworkSpec, area: &str, table: &CaseTable, records: &[Fig
     }
 }
 
+/// The figures of `groups` (an area and `All areas`, say; not breakdowns) whose counts,
+/// percentage or rating differ from `previous` (a figures CSV), for a correction notice: each
+/// titled with its group unless it is the first one.
+pub fn changed_figures(groups: &[&str], records: &[FigureRecord], previous: &str) -> Option<Vec<Change>> {
+    let mut out = Vec::new();
+    for (k, group) in groups.iter().enumerate() {
+        for mut c in changes(group, records, previous)? {
+            if k > 0 {
+                c.title = format!("{group}: {}", c.title);
+            }
+            // A score and a section of one title and the same questions are one line.
+            if !out.iter().any(|o: &Change| (&o.title, &o.before, &o.after) == (&c.title, &c.before, &c.after)) {
+                out.push(c);
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Figures of this area (not its breakdowns) whose counts, percentage or rating differ from the
 /// previous build's, in the order of the new figures; figures that appeared or went are listed too.
 fn changes(area: &str, records: &[FigureRecord], previous: &str) -> Option<Vec<Change>> {

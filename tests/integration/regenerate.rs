@@ -35,13 +35,15 @@ fn a_correction_rebuilds_exactly_the_reports_it_touches() {
     let tmp = tempfile::tempdir().unwrap();
     let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
     copy_tree(&root().join("data"), &data);
-    let run = |changed_only: bool| {
+    let run_as_of = |changed_only: bool, correction: Option<(&str, &str)>| {
         let mut s = Settings::for_root(&root());
         s.data = data.clone();
         s.output = out.clone();
         s.changed_only = changed_only;
+        s.correction = correction.map(|(d, r)| (inspection_reports::date::Date::parse(d).unwrap(), r.to_string()));
         project::run(&s, &|_| {})
     };
+    let run = |changed_only: bool| run_as_of(changed_only, None);
     let first = run(false);
     assert!(first.problems.is_empty(), "{}", first.problems);
     assert_eq!(first.built.len(), 108);
@@ -80,9 +82,18 @@ fn a_correction_rebuilds_exactly_the_reports_it_touches() {
     expected.push("aggregate/omi2-2011-12.pdf".into());
     expected.sort();
     let old_lancashire = record["reports"]["omi2/2011-12/lancashire.pdf"]["pdf"].as_str().unwrap().to_string();
+    let old_bytes = std::fs::read(out.join("omi2/2011-12/lancashire.pdf")).unwrap();
     let before = mtimes(&out);
-    let correction = run(true);
+    // Published figures change: without a date and a reason, nothing is republished.
+    let undated = run(true);
+    assert_eq!(undated.built.len(), 0);
+    assert_eq!(undated.failed, expected.len());
+    assert!(undated.problems.to_string().contains("a correction needs its date and reason"), "{}", undated.problems);
+    assert_eq!(mtimes(&out), before, "an undated correction touched a file");
+    let reason = "One answer in Lancashire's case export was recorded wrongly and has been corrected.";
+    let correction = run_as_of(true, Some(("2012-09-14", reason)));
     assert!(correction.problems.is_empty(), "{}", correction.problems);
+    assert_eq!(correction.corrected, expected.len(), "every report whose figures changed carries a notice");
     let mut rebuilt: Vec<String> = correction.built.iter().map(|b| b.pdf.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).collect();
     rebuilt.sort();
     assert_eq!(rebuilt, expected);
@@ -99,6 +110,21 @@ fn a_correction_rebuilds_exactly_the_reports_it_touches() {
     let entry = &record["reports"]["omi2/2011-12/lancashire.pdf"];
     assert_ne!(entry["pdf"].as_str().unwrap(), old_lancashire);
     assert_eq!(entry["replaced"][0].as_str().unwrap(), old_lancashire, "the record keeps the hash of the version it replaced");
+    // The notice, near the front: date, reason, and what changed, figure by figure.
+    let text = squash(&pdf_text(&out.join("omi2/2011-12/lancashire.pdf")));
+    let notice = text.find("Corrected on 14 September 2012").expect("a dated notice");
+    assert!(notice < text.find("Foreword").unwrap(), "the notice comes before the foreword");
+    assert!(text.contains(reason), "{text}");
+    assert!(text.contains("Figure Was Now"), "the changed figures, before and after");
+    // The superseded version is kept, byte for byte, under a name with the date, and the
+    // corrections log lists the correction.
+    assert_eq!(std::fs::read(out.join("omi2/2011-12/lancashire.superseded-2012-09-14.pdf")).unwrap(), old_bytes);
+    assert_eq!(entry["corrections"][0]["superseded"].as_str().unwrap(), "omi2/2011-12/lancashire.superseded-2012-09-14.pdf");
+    let log = std::fs::read_to_string(out.join("corrections.csv")).unwrap();
+    assert!(log.lines().any(|l| l.starts_with("2012-09-14,omi2/2011-12/lancashire.pdf,")), "{log}");
+    assert!(std::fs::read_to_string(out.join("corrections.md")).unwrap().contains("14 September 2012"));
+    // A report published before Lancashire's is untouched and carries no notice.
+    assert!(!squash(&pdf_text(&out.join("omi2/2011-12/cumbria.pdf"))).contains("Corrected on"));
 
     // An edit that changes no content (a comment in an inspection file): the report is made
     // again, comes out the same, and no file is rewritten; the record takes the new input.

@@ -76,6 +76,10 @@ fn a_key_question_below_the_minimum_never_shows_its_percentage() {
 
     // Left out of ratings: 1.1 has no key question at the minimum, so it is not rated.
     std_project(dir.path(), "leave_out", SMALL_Q1);
+    // Into a new folder: in the old one, a published report whose rating changes is a
+    // correction, which needs its date.
+    let out = dir.path().join("out-leave-out");
+    let pdf = out.join("std/2018-19/north.pdf");
     let summary = build(dir.path(), &out, false);
     assert!(summary.problems.is_empty(), "{}", summary.problems);
     let text = squash(&pdf_text(&pdf));
