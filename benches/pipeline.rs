@@ -224,6 +224,55 @@ fn main() {
         verdict(single_ratio <= 3.0)
     );
     println!("   stages: {}", stages(&single.summary));
+
+    // 7. Regeneration after a correction (`build --changed`), on a copy of the sample.
+    let regen_data = scratch.join("regen-data");
+    copy_tree(&data, &regen_data);
+    let regen_out = scratch.join("regen");
+    build(&root, &regen_data, &regen_out, &[]);
+    let noop = median_run(repeat, || build(&root, &regen_data, &regen_out, &["--changed"]));
+    assert_eq!(noop.summary["built"], 0, "nothing changed, nothing built");
+    println!(
+        "7. build --changed with nothing changed: {:.0} ms wall, {} reports unchanged (target at most 300 ms: {})",
+        secs(noop.wall) * 1000.0,
+        noop.summary["unchanged"],
+        verdict(secs(noop.wall) <= 0.3)
+    );
+    // One answer of Lancashire (OMI 2) corrected, then corrected back, and so on.
+    let export = regen_data.join("inspections/omi2-2011-12/lancashire/cases.csv");
+    let original = std::fs::read_to_string(&export).expect("the Lancashire export");
+    let mut flip = false;
+    let correction = median_run(repeat, || {
+        flip = !flip;
+        let (head, rest) = original.split_once('\n').expect("a header");
+        let (row, others) = rest.split_once('\n').expect("a case");
+        let row = if flip { row.replacen(",Yes,", ",No,", 1) } else { row.to_string() };
+        std::fs::write(&export, format!("{head}\n{row}\n{others}")).expect("write the export");
+        build(&root, &regen_data, &regen_out, &["--changed", "--as-of", "2012-09-14", "--reason", "benchmark correction"])
+    });
+    let rebuilt = correction.summary["built"].as_u64().unwrap_or(0);
+    // The same reports built alone: a fresh build of OMI 2 (its 12 reports), scaled to them.
+    let omi2 = median_run(repeat, || build(&root, &data, &scratch.join("omi2-alone"), &["--framework", "omi2"]));
+    let omi2_reports = omi2.summary["built"].as_u64().unwrap_or(1).max(1);
+    let alone = secs(omi2.wall) * rebuilt as f64 / omi2_reports as f64;
+    println!(
+        "   one corrected answer: {rebuilt} reports rebuilt in {:.0} ms; building them alone, estimated from a fresh OMI 2 build ({:.0} ms for {omi2_reports}), {:.0} ms (target at most that + 300 ms: {})",
+        secs(correction.wall) * 1000.0,
+        secs(omi2.wall) * 1000.0,
+        alone * 1000.0,
+        verdict(secs(correction.wall) <= alone + 0.3)
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).into_iter().map(|e| e.expect("a readable data folder")) {
+        let target = to.join(e.path().strip_prefix(from).expect("under the data folder"));
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create a folder");
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy a file");
+        }
+    }
 }
 
 /// One build: its wall time, CPU time (user and system, seconds) and JSON summary line.
