@@ -30,6 +30,8 @@ enum Command {
     Build(RunArgs),
     /// Run every stage but writing: report every problem in data and templates.
     Check(RunArgs),
+    /// Join the publication record fragments written by `build --shard k/n` into the record.
+    MergeRecords(RunArgs),
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +104,7 @@ impl Cli {
         let (args, write, verb) = match &self.command {
             Command::Build(a) => (a, true, "Building"),
             Command::Check(a) => (a, false, "Checking"),
+            Command::MergeRecords(a) => (a, true, "Merging"),
         };
         let mut s = Settings::for_root(&args.root);
         if let Some(d) = &args.data {
@@ -123,8 +126,13 @@ impl Cli {
 
     fn args(&self) -> &RunArgs {
         match &self.command {
-            Command::Build(a) | Command::Check(a) => a,
+            Command::Build(a) | Command::Check(a) | Command::MergeRecords(a) => a,
         }
+    }
+
+    /// `merge-records`: no build, only the record fragments joined.
+    pub fn merging(&self) -> bool {
+        matches!(self.command, Command::MergeRecords(_))
     }
 
     pub fn quiet(&self) -> bool {

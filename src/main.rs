@@ -17,6 +17,9 @@ fn main() -> ExitCode {
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
     init_logging();
+    if cli.merging() {
+        return merge_records(&settings.output, cli.message_format() == cli::MessageFormat::Json);
+    }
     let quiet = cli.quiet();
     let terminal = std::io::stderr().is_terminal();
     if !quiet && terminal {
@@ -186,4 +189,29 @@ impl Reporter {
 fn short(pdf: &std::path::Path) -> String {
     let parts: Vec<_> = pdf.iter().rev().take(3).collect();
     parts.into_iter().rev().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// `merge-records`: the shards' record fragments joined into the record.
+fn merge_records(output: &std::path::Path, json: bool) -> ExitCode {
+    let _lock = match inspection_reports::publish::OutputLock::acquire(output) {
+        Ok(l) => l,
+        Err(p) => {
+            eprintln!("{}", p.render("error", false));
+            return ExitCode::from(cli::EXIT_INTERNAL);
+        }
+    };
+    match inspection_reports::record::merge(output) {
+        Ok(n) => {
+            if json {
+                println!("{}", serde_json::json!({ "type": "merged", "reports": n, "exit_code": 0 }));
+            } else {
+                eprintln!("merged the record fragments: {n} reports");
+            }
+            ExitCode::from(cli::EXIT_OK)
+        }
+        Err(p) => {
+            eprintln!("{}", p.render("error", std::io::stderr().is_terminal()));
+            ExitCode::from(cli::EXIT_INTERNAL)
+        }
+    }
 }

@@ -647,7 +647,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
 
     // What each published report reads, hashed, for the publication record; with
     // `--changed`, the reports whose inputs and outputs are as recorded are left alone.
-    let recording = settings.write && settings.shard.is_none();
+    // Every writing run records what it published; a shard into its own fragment of the record
+    // (`merge-records` joins them), reading the whole record for what was published before.
+    let recording = settings.write;
     let mut record = if recording || settings.changed_only { crate::record::load(&settings.output)? } else { crate::record::Record::default() };
     if recording || settings.changed_only {
         let mut hashes = InputHashes::new(settings)?;
@@ -915,8 +917,17 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                 changed = true;
             }
         }
-        if changed || !settings.output.join(crate::record::FILE).exists() {
-            record.format = record.format.max(1);
+        record.format = record.format.max(1);
+        if let Some(shard) = settings.shard {
+            // The fragment: this shard's reports only.
+            let mine: std::collections::BTreeSet<String> =
+                summary.built.iter().map(|b| b.pdf.strip_prefix(&settings.output).unwrap_or(&b.pdf).to_string_lossy().replace('\\', "/")).collect();
+            let fragment = crate::record::Record {
+                format: record.format,
+                reports: record.reports.iter().filter(|(k, _)| mine.contains(*k)).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            };
+            crate::record::save_as(&settings.output, &crate::record::fragment_name(shard.index, shard.count), &fragment)?;
+        } else if changed || !settings.output.join(crate::record::FILE).exists() {
             crate::record::save(&settings.output, &record)?;
         }
         // The corrections log, made anew from the record whenever there is a correction.

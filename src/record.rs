@@ -136,10 +136,68 @@ pub fn load(output: &Path) -> Result<Record, Problem> {
 
 /// Writes the record atomically.
 pub fn save(output: &Path, record: &Record) -> Result<(), Problem> {
+    save_as(output, FILE, record)
+}
+
+/// Writes `record` atomically as `name` in `output` (the record, or a shard's fragment).
+pub fn save_as(output: &Path, name: &str, record: &Record) -> Result<(), Problem> {
     let mut text =
-        serde_json::to_string_pretty(record).map_err(|e| Problem::internal(Location::file(output.join(FILE)), format!("could not write the record: {e}")))?;
+        serde_json::to_string_pretty(record).map_err(|e| Problem::internal(Location::file(output.join(name)), format!("could not write the record: {e}")))?;
     text.push('\n');
-    crate::publish::write_atomic(&output.join(FILE), text.as_bytes())
+    crate::publish::write_atomic(&output.join(name), text.as_bytes())
+}
+
+/// The record fragment of shard `index` (0-based) of `count`.
+pub fn fragment_name(index: usize, count: usize) -> String {
+    format!("publication-record.shard-{}-of-{count}.json", index + 1)
+}
+
+/// Joins the fragments the shards of a run wrote into the record (`merge-records`), then
+/// removes them; the corrections log is made anew. Fragments of different shard counts are
+/// refused: they come from different runs. Returns how many reports the fragments held.
+pub fn merge(output: &Path) -> Result<usize, Problem> {
+    let mut fragments: Vec<(usize, std::path::PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(output).map_err(|e| Problem::io(output, "read the output folder", &e))? {
+        let path = entry.map_err(|e| Problem::io(output, "read the output folder", &e))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some(count) = name
+            .strip_prefix("publication-record.shard-")
+            .and_then(|r| r.strip_suffix(".json"))
+            .and_then(|r| r.split_once("-of-"))
+            .and_then(|(_, n)| n.parse::<usize>().ok())
+        {
+            fragments.push((count, path));
+        }
+    }
+    fragments.sort();
+    if fragments.is_empty() {
+        return Err(Problem::internal(Location::file(output), "there is no record fragment to merge")
+            .with_hint("run the shards first: `build --shard k/n` writes publication-record.shard-k-of-n.json"));
+    }
+    if fragments.iter().any(|(n, _)| *n != fragments[0].0) {
+        return Err(Problem::internal(Location::file(output), "the record fragments come from runs of different shard counts")
+            .with_hint("remove the fragments of the older run (publication-record.shard-*.json) and merge again"));
+    }
+    let mut record = load(output)?;
+    let mut merged = 0;
+    for (_, path) in &fragments {
+        let text = crate::error::read_to_string(path)?;
+        let fragment: Record =
+            serde_json::from_str(&text).map_err(|e| Problem::internal(Location::file(path), format!("the record fragment is not readable: {e}")))?;
+        merged += fragment.reports.len();
+        record.format = record.format.max(fragment.format).max(FORMAT);
+        record.reports.extend(fragment.reports);
+    }
+    save(output, &record)?;
+    if record.reports.values().any(|e| !e.corrections.is_empty()) {
+        let (csv, md) = corrections_log(&record);
+        crate::publish::write_if_changed(&output.join("corrections.csv"), &csv)?;
+        crate::publish::write_if_changed(&output.join("corrections.md"), md.as_bytes())?;
+    }
+    for (_, path) in &fragments {
+        std::fs::remove_file(path).map_err(|e| Problem::io(path, "remove the merged fragment", &e))?;
+    }
+    Ok(merged)
 }
 
 /// One hash for every file under `dir` (names and contents), for the templates and fonts.

@@ -9,8 +9,8 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<_> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
-        // Reports and their figures; a shard writes no publication record yet (issue 15).
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.') && e.file_name() != "publication-record.json")
+        // Reports, their figures and the publication record; not the lock files.
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
         .collect();
     v.sort();
@@ -35,6 +35,13 @@ fn three_shards_one_after_another_equal_one_build_byte_for_byte() {
         let built = String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.contains("\"type\":\"built\"")).count();
         per_shard.push(built);
     }
+    // Each shard wrote its fragment of the record; merged, they are the whole build's record.
+    for k in 1..=3 {
+        assert!(sharded.join(format!("publication-record.shard-{k}-of-3.json")).is_file(), "shard {k}'s fragment");
+    }
+    let merge = bin().args(["merge-records", "--output"]).arg(&sharded).output().unwrap();
+    assert!(merge.status.success(), "{}", String::from_utf8_lossy(&merge.stderr));
+    assert!(!sharded.join("publication-record.shard-1-of-3.json").exists(), "merged fragments are removed");
     let (a, b) = (files(&whole), files(&sharded));
     assert_eq!(a.len(), b.len(), "the same files");
     for ((name, x), (other, y)) in a.iter().zip(&b) {
