@@ -228,8 +228,9 @@ struct Output {
     csv: Vec<u8>,
     bytes: Vec<u8>,
     pages: usize,
-    /// Where to keep the PDF this one replaces (a correction).
-    supersede: Option<PathBuf>,
+    /// Where to keep the PDF (and figures CSV) this one replaces, a correction, with the
+    /// recorded hashes of the published PDF and CSV.
+    supersede: Option<(PathBuf, (String, String))>,
 }
 
 /// A report to produce: where it goes and how to render it.
@@ -675,7 +676,10 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
             for job in jobs.iter_mut().filter(|j| !j.draft) {
                 let key = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().replace('\\', "/");
                 let Some(entry) = record.reports.get(&key) else { continue };
-                let Ok(previous_csv) = std::fs::read_to_string(job.pdf.with_extension("figures.csv")) else { continue };
+                // The published figures: the CSV beside the PDF, unless a run that was stopped
+                // already replaced it (its hash is not the record's); then the published one is
+                // the copy that run kept first.
+                let Some(previous_csv) = published_figures(&job.pdf, &entry.figures_csv) else { continue };
                 let stem = key.trim_end_matches(".pdf");
                 let date = settings.correction.as_ref().map_or_else(|| "undated".to_string(), |(d, _)| d.to_string());
                 job.correction = Some(crate::render::CorrectionInput {
@@ -683,6 +687,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                     earlier: entry.corrections.clone(),
                     new: settings.correction.clone(),
                     superseded: format!("{stem}.superseded-{date}.pdf"),
+                    published: (entry.pdf.clone(), entry.figures_csv.clone()),
                 });
             }
         }
@@ -847,7 +852,11 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                 let correction = rendered.correction.clone();
                 if settings.write {
                     // A correction keeps the version it replaces, under a name with its date.
-                    let supersede = rendered.correction.as_ref().map(|c| settings.output.join(&c.superseded));
+                    let supersede = rendered
+                        .correction
+                        .as_ref()
+                        .zip(job.correction.as_ref())
+                        .map(|(c, input)| (settings.output.join(&c.superseded), input.published.clone()));
                     let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, bytes: typeset.pdf, pages: typeset.pages, supersede };
                     to_writer.send(out).map_err(|_| Problem::internal(Location::file(&job.pdf), "the writer thread stopped"))?;
                 } else {
@@ -941,6 +950,32 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     Ok(())
 }
 
+/// The published figures CSV of the report `pdf` (the one whose hash the record holds): beside
+/// it, or, after a run that was stopped midway through a correction, the copy kept first.
+fn published_figures(pdf: &Path, recorded: &str) -> Option<String> {
+    let csv = pdf.with_extension("figures.csv");
+    if let Ok(text) = std::fs::read_to_string(&csv) {
+        if crate::record::hash(text.as_bytes()) == recorded {
+            return Some(text);
+        }
+    }
+    let stem = pdf.file_stem()?.to_string_lossy().into_owned();
+    let dir = pdf.parent()?;
+    let mut kept: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                n.starts_with(&format!("{stem}.superseded-")) && n.ends_with(".figures.csv")
+            })
+        })
+        .collect();
+    kept.sort();
+    kept.into_iter().rev().find_map(|p| std::fs::read_to_string(&p).ok().filter(|t| crate::record::hash(t.as_bytes()) == recorded))
+}
+
 /// Content hashes of input files, each read once per run.
 struct InputHashes<'s> {
     settings: &'s Settings,
@@ -997,9 +1032,17 @@ fn write_all(
     for out in outputs {
         let clock = Instant::now();
         // The superseded version first: if the run stops after it, the published one is intact.
-        let kept = match (&out.supersede, std::fs::read(&out.pdf)) {
-            (Some(to), Ok(old)) => publish::write_if_changed(to, &old),
+        // Only the published version is kept (its hash is the record's): a version written by
+        // a run that was stopped is not the published one, and the published one was kept first.
+        let keep = |from: &Path, to: &Path, published: &str| match std::fs::read(from) {
+            Ok(old) if crate::record::hash(&old) == published => publish::write_if_changed(to, &old),
             _ => Ok(()),
+        };
+        let kept = match &out.supersede {
+            Some((to, (pdf_hash, csv_hash))) => {
+                keep(&out.pdf.with_extension("figures.csv"), &to.with_extension("figures.csv"), csv_hash).and_then(|()| keep(&out.pdf, to, pdf_hash))
+            }
+            None => Ok(()),
         };
         let result = kept
             .and_then(|()| publish::write_if_changed(&out.pdf.with_extension("figures.csv"), &out.csv))

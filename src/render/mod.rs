@@ -23,6 +23,8 @@ pub struct CorrectionInput {
     pub new: Option<(crate::date::Date, String)>,
     /// Where the published version is kept if this rebuild corrects it.
     pub superseded: String,
+    /// The recorded hashes of the published PDF and figures CSV.
+    pub published: (String, String),
 }
 
 /// The corrections a report prints, and the new one if its figures (of `groups`) changed

@@ -123,3 +123,72 @@ fn a_second_build_on_the_same_output_is_refused_clearly() {
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(stderr.contains("another build (process") && stderr.contains("is writing to this output folder"), "{stderr}");
 }
+
+#[test]
+fn a_killed_correction_run_is_completed_by_the_next_and_the_record_stays_true() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    copy_tree(&root().join("data"), &data);
+    let run = |extra: &[&str]| {
+        bin()
+            .args(["build", "--quiet", "--framework", "cci", "--data", data.to_str().unwrap(), "--output", out.to_str().unwrap()])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&[]).status.success());
+    let before = pdfs(&out);
+    // Correct an answer of the CCI area published first: every CCI report is made again.
+    let mut first: Vec<(String, String)> = std::fs::read_dir(data.join("inspections/cci-2011-12"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|d| {
+            let yaml = std::fs::read_to_string(d.join("inspection.yaml")).unwrap();
+            (yaml.lines().find_map(|l| l.strip_prefix("publication_date: ")).unwrap().trim().to_string(), d.file_name().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    first.sort();
+    let export = data.join("inspections/cci-2011-12").join(&first[0].1).join("cases.csv");
+    let text = std::fs::read_to_string(&export).unwrap();
+    let (head, rest) = text.split_once('\n').unwrap();
+    let (row, others) = rest.split_once('\n').unwrap();
+    let flipped = if row.contains(",Yes,") { row.replacen(",Yes,", ",No,", 1) } else { row.replacen(",No,", ",Yes,", 1) };
+    std::fs::write(&export, format!("{head}\n{flipped}\n{others}")).unwrap();
+
+    let correct = ["--changed", "--as-of", "2012-09-14", "--reason", "An answer was recorded wrongly."];
+    let mut child = bin()
+        .args(["build", "--quiet", "--framework", "cci", "--data", data.to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .args(correct)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        if pdfs(&out).iter().zip(&before).any(|(a, b)| a.1 != b.1) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(killed_running, "the run finished before it could be killed");
+
+    // The next run completes the correction; the record then says exactly what is on disk.
+    let next = run(&correct);
+    assert!(next.status.success(), "{}", String::from_utf8_lossy(&next.stderr));
+    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("publication-record.json")).unwrap()).unwrap();
+    let reports = record["reports"].as_object().unwrap();
+    for (name, bytes) in pdfs(&out).into_iter().filter(|(n, _)| !n.contains(".superseded-")) {
+        assert_eq!(reports[&name]["pdf"].as_str().unwrap(), inspection_reports::record::hash(&bytes), "{name}: the record disagrees with the file");
+        assert_eq!(reports[&name]["corrections"].as_array().unwrap().len(), 1, "{name}: one correction, recorded once");
+    }
+    // Every superseded copy is the version that was published, not one the stopped run wrote.
+    for (name, bytes) in &before {
+        let kept = out.join(name.replace(".pdf", ".superseded-2012-09-14.pdf"));
+        assert_eq!(&std::fs::read(&kept).unwrap(), bytes, "{name}: the kept version is not the published one");
+    }
+    // And nothing is left to do.
+    let again = run(&["--changed", "--message-format", "json"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("\"built\":0"), "{}", String::from_utf8_lossy(&again.stdout));
+}
