@@ -17,16 +17,8 @@ fn bin() -> Command {
 /// A project root with the mini framework, its inspections, and the real templates and fonts.
 fn project(dir: &Path, inspections: &[(&str, &str, &str, &str)]) {
     mini_project(dir, inspections);
-    copy_dir(&root().join("report-templates"), &dir.join("report-templates"));
-    copy_dir(&root().join("fonts"), &dir.join("fonts"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file()) {
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::copy(e.path(), dest).unwrap();
-    }
+    copy_tree(&root().join("report-templates"), &dir.join("report-templates"));
+    copy_tree(&root().join("fonts"), &dir.join("fonts"));
 }
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {

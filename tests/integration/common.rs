@@ -105,3 +105,15 @@ pub fn mini_project(dir: &Path, inspections: &[(&str, &str, &str, &str)]) {
         std::fs::write(d.join("cases.csv"), cases).unwrap();
     }
 }
+
+/// Copies the folder `from` to `to`, every file and folder.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}

@@ -8,7 +8,7 @@ use inspection_reports::project::{self, Filter, Settings};
 fn a_filtered_build_reads_only_the_exports_of_its_sets() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    copy_dir(&root().join("data"), &data);
+    copy_tree(&root().join("data"), &data);
     // Break an OMI 2 export: a row with an answer that is not Yes, No or N/A.
     let export = data.join("inspections/omi2-2011-12/cumbria/cases.csv");
     let text = std::fs::read_to_string(&export).unwrap();
@@ -37,15 +37,4 @@ fn a_filtered_build_reads_only_the_exports_of_its_sets() {
     assert_eq!(all.failed, 12, "{}", all.problems);
     assert!(all.problems.to_string().contains("not rebuilt: the 10 area report(s) of omi2 2011-12"), "{}", all.problems);
     assert!(all.problems.to_string().contains("cumbria/cases.csv"), "{}", all.problems);
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }

@@ -24,17 +24,6 @@ fn pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for e in WalkDir::new(from).into_iter().map(Result::unwrap) {
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 fn build_into(out: &Path, extra: &[&str]) -> std::process::Output {
     bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(out).args(extra).output().unwrap()
 }

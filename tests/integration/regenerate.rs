@@ -9,17 +9,6 @@ use std::time::SystemTime;
 use crate::common::*;
 use inspection_reports::project::{self, Settings};
 
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 fn mtimes(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
     walkdir::WalkDir::new(dir)
         .into_iter()
