@@ -26,6 +26,17 @@ pub fn check(id: &str) -> Result<(), &'static str> {
     if id.contains("..") {
         return Err("may not hold `..`");
     }
+    // Names Windows keeps for devices, with or without an extension.
+    let base = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
+    let device = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (base.len() == 4 && (base.starts_with("COM") || base.starts_with("LPT")) && base.ends_with(|c: char| c.is_ascii_digit()));
+    if device {
+        return Err("is a name Windows keeps for a device");
+    }
+    // The names a correction gives the versions it keeps.
+    if id.contains(".superseded-") {
+        return Err("may not hold `.superseded-` (the name of a kept earlier version)");
+    }
     Ok(())
 }
 
@@ -54,7 +65,25 @@ mod tests {
         for ok in ["cumbria", "omi2", "2011-12", "brackley-and-fenwick", "cci-2011-12", "A_1.b"] {
             assert_eq!(check(ok), Ok(()), "{ok}");
         }
-        for bad in ["", "..", "../../escape", "/etc", "a/b", "a\\b", ".hidden", "-x", "a..b", "caf\u{e9}", "a b", "C:", &"x".repeat(101)] {
+        for bad in [
+            "",
+            "..",
+            "../../escape",
+            "/etc",
+            "a/b",
+            "a\\b",
+            ".hidden",
+            "-x",
+            "a..b",
+            "caf\u{e9}",
+            "a b",
+            "C:",
+            &"x".repeat(101),
+            "con",
+            "NUL.txt",
+            "com1",
+            "lancashire.superseded-2012-09-14",
+        ] {
             assert!(check(bad).is_err(), "{bad:?} must be refused");
         }
     }

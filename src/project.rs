@@ -61,8 +61,8 @@ impl Shard {
         let (k, n) = text.split_once('/').ok_or_else(|| format!("`{text}` is not of the form k/n, such as 2/3"))?;
         let (k, n): (usize, usize) =
             (k.trim().parse().map_err(|_| format!("`{k}` is not a number"))?, n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?);
-        if n == 0 || k == 0 || k > n {
-            return Err(format!("shard {k} of {n}: k must be from 1 to n"));
+        if n == 0 || k == 0 || k > n || n > 10_000 {
+            return Err(format!("shard {k} of {n}: k must be from 1 to n, and n at most 10000"));
         }
         Ok(Shard { index: k - 1, count: n })
     }
@@ -539,8 +539,16 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                     Comparison::WholePeriod => m.period == spec.period,
                 }
         };
-        let members: Vec<(String, usize)> =
-            inspections.iter().filter(|(m, _)| compared(m)).map(|(m, _)| (m.id.clone(), set_of(m).expect("every loaded inspection has its set"))).collect();
+        // An area inspected again (a later period) counts once: its latest inspection to date.
+        let mut latest: BTreeMap<String, &InspectionSpec> = BTreeMap::new();
+        for (m, _) in inspections.iter().filter(|(m, _)| compared(m)) {
+            let slot = latest.entry(m.area.trim().to_lowercase()).or_insert(m);
+            if m.id == spec.id || (slot.id != spec.id && (m.publication_date, &m.id) > (slot.publication_date, &slot.id)) {
+                *slot = m;
+            }
+        }
+        let mut members: Vec<(String, usize)> = latest.values().map(|m| (m.id.clone(), set_of(m).expect("every loaded inspection has its set"))).collect();
+        members.sort();
         // An inspection that failed and would be in the set (as far as can be told).
         let would_be_member = |b: &Broken| match (&b.set, fw.comparison) {
             (None, _) => true,
@@ -552,7 +560,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         if !missing.is_empty() && !draft {
             let entry = held_back.entry((spec.framework.clone(), spec.period.clone())).or_default();
             entry.0.push(spec);
-            entry.1 = missing;
+            entry.1.extend(missing);
+            entry.1.sort();
+            entry.1.dedup();
             continue;
         }
         let parts: Vec<&str> = if draft { vec!["drafts", &spec.framework, &spec.period] } else { vec![&spec.framework, &spec.period] };
@@ -673,22 +683,46 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         // A published report made again is a correction if its figures change: it needs the
         // published figures and the corrections it already carries.
         if recording {
+            let mut refused = Vec::new();
             for job in jobs.iter_mut().filter(|j| !j.draft) {
                 let key = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().replace('\\', "/");
-                let Some(entry) = record.reports.get(&key) else { continue };
+                // What was published: as recorded, or, for a PDF published before there was a
+                // record (or after it was deleted), the files themselves.
+                let (pdf_hash, csv_hash, earlier) = match record.reports.get(&key) {
+                    Some(entry) => (entry.pdf.clone(), entry.figures_csv.clone(), entry.corrections.clone()),
+                    None => match (std::fs::read(&job.pdf), std::fs::read(job.pdf.with_extension("figures.csv"))) {
+                        (Err(_), _) => continue,
+                        (Ok(pdf), Ok(csv)) => (crate::record::hash(&pdf), crate::record::hash(&csv), Vec::new()),
+                        (Ok(_), Err(_)) => {
+                            refused.push(job.pdf.clone());
+                            continue;
+                        }
+                    },
+                };
                 // The published figures: the CSV beside the PDF, unless a run that was stopped
                 // already replaced it (its hash is not the record's); then the published one is
-                // the copy that run kept first.
-                let Some(previous_csv) = published_figures(&job.pdf, &entry.figures_csv) else { continue };
-                let stem = key.trim_end_matches(".pdf");
-                let date = settings.correction.as_ref().map_or_else(|| "undated".to_string(), |(d, _)| d.to_string());
+                // the copy that run kept first. None found: a correction could not be told.
+                let Some(previous_csv) = published_figures(&job.pdf, &csv_hash) else {
+                    refused.push(job.pdf.clone());
+                    continue;
+                };
                 job.correction = Some(crate::render::CorrectionInput {
                     previous_csv,
-                    earlier: entry.corrections.clone(),
+                    earlier,
                     new: settings.correction.clone(),
-                    superseded: format!("{stem}.superseded-{date}.pdf"),
-                    published: (entry.pdf.clone(), entry.figures_csv.clone()),
+                    superseded: superseded_name(&settings.output, &key, &pdf_hash, settings.correction.as_ref().map(|c| c.0)),
+                    published: (pdf_hash, csv_hash),
                 });
+            }
+            if !refused.is_empty() {
+                jobs.retain(|j| !refused.contains(&j.pdf));
+                for pdf in refused {
+                    summary.problems.push(
+                        Problem::data(Location::file(&pdf), "not republished: the published figures of this report cannot be found, so whether this build corrects them cannot be told")
+                            .with_hint("restore its figures CSV (`.figures.csv` beside the PDF) from the backup; or, to publish it anew, move the published PDF out of the output folder"),
+                    );
+                    summary.failed += 1;
+                }
             }
         }
         if settings.changed_only {
@@ -939,8 +973,9 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         } else if changed || !settings.output.join(crate::record::FILE).exists() {
             crate::record::save(&settings.output, &record)?;
         }
-        // The corrections log, made anew from the record whenever there is a correction.
-        if record.reports.values().any(|e| !e.corrections.is_empty()) {
+        // The corrections log, made anew from the record whenever there is a correction (after
+        // shards, by `merge-records`, which alone sees every shard's corrections).
+        if settings.shard.is_none() && record.reports.values().any(|e| !e.corrections.is_empty()) {
             let (csv, md) = crate::record::corrections_log(&record);
             publish::write_if_changed(&settings.output.join("corrections.csv"), &csv)?;
             publish::write_if_changed(&settings.output.join("corrections.md"), md.as_bytes())?;
@@ -948,6 +983,34 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         summary.corrected = summary.built.iter().filter(|b| b.correction.is_some()).count();
     }
     Ok(())
+}
+
+/// Where a correction keeps the published version of `key` (`omi2/2011-12/lancashire.pdf`):
+/// the copy a stopped run already kept, if there is one; else `<name>.superseded-<date>.pdf`,
+/// numbered (`-2`, `-3`) when a copy of another version already has that name.
+fn superseded_name(output: &Path, key: &str, published: &str, date: Option<crate::date::Date>) -> String {
+    let stem = key.trim_end_matches(".pdf");
+    let holds_published = |name: &str| std::fs::read(output.join(name)).is_ok_and(|b| crate::record::hash(&b) == published);
+    let dir = output.join(key).parent().map(Path::to_path_buf).unwrap_or_else(|| output.to_path_buf());
+    let file_stem = Path::new(stem).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = Path::new(stem).parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+    let in_folder = |name: String| if parent.is_empty() { name } else { format!("{parent}/{name}") };
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut kept: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(&format!("{file_stem}.superseded-")) && n.ends_with(".pdf"))
+            .collect();
+        kept.sort();
+        if let Some(name) = kept.into_iter().map(in_folder).find(|n| holds_published(n)) {
+            return name;
+        }
+    }
+    let date = date.map_or_else(|| "undated".to_string(), |d| d.to_string());
+    (1..)
+        .map(|n| if n == 1 { format!("{stem}.superseded-{date}.pdf") } else { format!("{stem}.superseded-{date}-{n}.pdf") })
+        .find(|name| !output.join(name).exists())
+        .expect("a free name")
 }
 
 /// The published figures CSV of the report `pdf` (the one whose hash the record holds): beside

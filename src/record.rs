@@ -178,6 +178,16 @@ pub fn merge(output: &Path) -> Result<usize, Problem> {
         return Err(Problem::internal(Location::file(output), "the record fragments come from runs of different shard counts")
             .with_hint("remove the fragments of the older run (publication-record.shard-*.json) and merge again"));
     }
+    // Every part must be there: a merged record missing a part would disagree with the files.
+    let count = fragments[0].0;
+    let missing: Vec<String> = (0..count).map(|i| fragment_name(i, count)).filter(|n| !output.join(n).is_file()).collect();
+    if !missing.is_empty() {
+        return Err(Problem::internal(
+            Location::file(output),
+            format!("the record fragments of {} of the {count} shards are missing: {}", missing.len(), missing.join(", ")),
+        )
+        .with_hint("run the missing shards (`build --shard k/n`), then merge"));
+    }
     let mut record = load(output)?;
     let mut merged = 0;
     for (_, path) in &fragments {

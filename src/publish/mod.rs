@@ -47,28 +47,31 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 /// process ends, however it ends, so a killed build never leaves a stale lock.
 #[derive(Debug)]
 pub struct OutputLock {
-    _file: File,
+    _files: Vec<File>,
 }
 
 impl OutputLock {
     /// Takes the lock, or says which process holds it.
     pub fn acquire(output: &Path) -> Result<OutputLock, Problem> {
-        Self::acquire_file(output, ".build.lock", true)
+        Ok(OutputLock { _files: vec![Self::acquire_file(output, ".build.lock", true, false)?] })
     }
 
-    /// The lock of one shard (`--shard k/n`): shards write disjoint files, so they run at once
-    /// on one output folder, each holding its own lock; a shard leaves the temporary files of
-    /// a killed run to the next whole build, since another shard's may be in flight.
+    /// The locks of one shard (`--shard k/n`): the folder's lock shared with the other shards
+    /// (so no whole build or `merge-records` runs beside them) and its own part's lock held
+    /// alone (so one part never runs twice). A shard leaves the temporary files of a killed run
+    /// to the next whole build, since another shard's may be in flight.
     pub fn acquire_shard(output: &Path, index: usize, count: usize) -> Result<OutputLock, Problem> {
-        Self::acquire_file(output, &format!(".build-shard-{}-of-{count}.lock", index + 1), false)
+        let folder = Self::acquire_file(output, ".build.lock", false, true)?;
+        let part = Self::acquire_file(output, &format!(".build-shard-{}-of-{count}.lock", index + 1), false, false)?;
+        Ok(OutputLock { _files: vec![folder, part] })
     }
 
-    fn acquire_file(output: &Path, name: &str, clean: bool) -> Result<OutputLock, Problem> {
+    fn acquire_file(output: &Path, name: &str, clean: bool, shared: bool) -> Result<File, Problem> {
         fs::create_dir_all(output).map_err(|e| Problem::io(output, "create the output folder", &e))?;
         let path = output.join(name);
         let mut file =
             OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| Problem::io(&path, "open the lock file", &e))?;
-        match file.try_lock() {
+        match if shared { file.try_lock_shared() } else { file.try_lock() } {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 let holder = fs::read_to_string(&path).unwrap_or_default();
@@ -79,12 +82,15 @@ impl OutputLock {
             }
             Err(fs::TryLockError::Error(e)) => return Err(Problem::io(&path, "lock the output folder", &e)),
         }
-        // The holder's process id, for the message a second build prints.
-        let _ = file.set_len(0).and_then(|()| write!(file, "{}", std::process::id())).and_then(|()| file.flush());
+        // The holder's process id, for the message a second build prints (not on a lock the
+        // shards share).
+        if !shared {
+            let _ = file.set_len(0).and_then(|()| write!(file, "{}", std::process::id())).and_then(|()| file.flush());
+        }
         if clean {
             remove_stale_temporaries(output);
         }
-        Ok(OutputLock { _file: file })
+        Ok(file)
     }
 }
 

@@ -38,7 +38,13 @@ pub fn corrections(
 ) -> Result<(Vec<crate::record::Correction>, Option<crate::record::Correction>), crate::error::Problem> {
     let Some(c) = input else { return Ok((Vec::new(), None)) };
     let mut all = c.earlier.clone();
-    let changed = quality::changed_figures(groups, records, &c.previous_csv).unwrap_or_default();
+    let changed = quality::changed_figures(groups, records, &c.previous_csv).ok_or_else(|| {
+        crate::error::Problem::data(
+            crate::error::Location::file(source),
+            "not republished: the published figures CSV of this report cannot be read, so whether this build corrects it cannot be told",
+        )
+        .with_hint("restore the report's `.figures.csv` from the backup")
+    })?;
     if changed.is_empty() {
         return Ok((all, None));
     }

@@ -147,7 +147,7 @@ pub fn quality(fw: &FrameworkSpec, area: &str, table: &CaseTable, records: &[Fig
 pub fn changed_figures(groups: &[&str], records: &[FigureRecord], previous: &str) -> Option<Vec<Change>> {
     let mut out = Vec::new();
     for (k, group) in groups.iter().enumerate() {
-        for mut c in changes(group, records, previous)? {
+        for mut c in changes_in(group, records, previous, true)? {
             if k > 0 {
                 c.title = format!("{group}: {}", c.title);
             }
@@ -163,16 +163,38 @@ pub fn changed_figures(groups: &[&str], records: &[FigureRecord], previous: &str
 /// Figures of this area (not its breakdowns) whose counts, percentage or rating differ from the
 /// previous build's, in the order of the new figures; figures that appeared or went are listed too.
 fn changes(area: &str, records: &[FigureRecord], previous: &str) -> Option<Vec<Change>> {
+    changes_in(area, records, previous, false)
+}
+
+/// [`changes`], with the figures by characteristic too when `breakdowns` (a correction lists
+/// every printed figure that moved), each titled `Risk of harm to others (sex=Male)`.
+fn changes_in(area: &str, records: &[FigureRecord], previous: &str, breakdowns: bool) -> Option<Vec<Change>> {
     let mut reader = csv::Reader::from_reader(previous.as_bytes());
-    let mut before: BTreeMap<(String, String), PreviousRecord> = BTreeMap::new();
+    let mut before: BTreeMap<(String, String, String), PreviousRecord> = BTreeMap::new();
+    // The CSV holds text cells as written for spreadsheets (`'=…` for `=…`).
+    let raw = |text: &str| text.strip_prefix('\'').filter(|t| t.starts_with(['=', '+', '-', '@', '\t', '\r'])).unwrap_or(text).to_string();
+    let wanted = |breakdown: &str, kind: &str| (breakdowns || breakdown.is_empty()) && kind != "lowest" && kind != "highest";
     for r in reader.deserialize::<PreviousRecord>() {
-        let r = r.ok()?;
-        // The CSV holds text cells as written for spreadsheets (`'=…` for `=…`).
+        let mut r = r.ok()?;
+        r.group = raw(&r.group);
+        r.title = raw(&r.title);
+        r.breakdown = raw(&r.breakdown);
         // An area's own figures: not the rows naming it as the lowest or highest of its set.
-        if r.group == super::figures_csv::cell(area) && r.breakdown.is_empty() && r.kind != "lowest" && r.kind != "highest" {
-            before.insert((r.kind.clone(), r.id.clone()), r);
+        if r.group == area && wanted(&r.breakdown, &r.kind) {
+            before.insert((r.kind.clone(), r.id.clone(), r.breakdown.clone()), r);
         }
     }
+    // Rows by characteristic carry no title: their figure's.
+    let titles: BTreeMap<(&str, &str), &str> =
+        records.iter().filter(|r| r.breakdown.is_empty()).map(|r| ((r.kind.as_str(), r.id.as_str()), r.title.as_str())).collect();
+    let title_of = |kind: &str, id: &str, title: &str, breakdown: &str| {
+        let t = if title.is_empty() { titles.get(&(kind, id)).copied().unwrap_or(id).to_string() } else { title.to_string() };
+        if breakdown.is_empty() {
+            t
+        } else {
+            format!("{t} ({breakdown})")
+        }
+    };
     let show = |percent: &str, yes: u64, no: u64, rating: &str| {
         let mut s = if percent.is_empty() { format!("{yes} of {}", yes + no) } else { format!("{percent}% ({yes} of {})", yes + no) };
         if !rating.is_empty() {
@@ -181,16 +203,18 @@ fn changes(area: &str, records: &[FigureRecord], previous: &str) -> Option<Vec<C
         s
     };
     let mut out = Vec::new();
-    for r in records.iter().filter(|r| r.group == area && r.breakdown.is_empty() && r.kind != "lowest" && r.kind != "highest") {
+    for r in records.iter().filter(|r| r.group == area && wanted(&r.breakdown, &r.kind)) {
         let after = show(&r.percent, r.yes, r.no, &r.rating);
-        match before.remove(&(r.kind.clone(), r.id.clone())) {
+        let title = title_of(&r.kind, &r.id, &r.title, &r.breakdown);
+        match before.remove(&(r.kind.clone(), r.id.clone(), r.breakdown.clone())) {
             Some(b) if (b.yes, b.no, &b.percent, &b.rating) == (r.yes, r.no, &r.percent, &r.rating) => {}
-            Some(b) => out.push(Change { kind: r.kind.clone(), title: r.title.clone(), before: show(&b.percent, b.yes, b.no, &b.rating), after }),
-            None => out.push(Change { kind: r.kind.clone(), title: r.title.clone(), before: "not in the previous build".into(), after }),
+            Some(b) => out.push(Change { kind: r.kind.clone(), title, before: show(&b.percent, b.yes, b.no, &b.rating), after }),
+            None => out.push(Change { kind: r.kind.clone(), title, before: "not in the previous build".into(), after }),
         }
     }
     for b in before.into_values() {
-        out.push(Change { kind: b.kind, title: b.title, before: show(&b.percent, b.yes, b.no, &b.rating), after: "no longer in the report".into() });
+        let title = title_of(&b.kind, &b.id, &b.title, &b.breakdown);
+        out.push(Change { kind: b.kind, title, before: show(&b.percent, b.yes, b.no, &b.rating), after: "no longer in the report".into() });
     }
     Some(out)
 }

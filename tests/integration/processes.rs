@@ -32,21 +32,17 @@ fn build_into(out: &Path, extra: &[&str]) -> std::process::Output {
 fn a_build_killed_midway_leaves_each_pdf_old_or_new_and_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let (out, fresh) = (tmp.path().join("out"), tmp.path().join("fresh"));
-    // Old PDFs in `out`, from data where one CCI answer differs (so every CCI report, each
-    // comparing with the whole set, differs); the new ones, built whole elsewhere.
-    let data = tmp.path().join("data");
-    copy_tree(&root().join("data"), &data);
-    let export = data.join("inspections/cci-2011-12/ealing/cases.csv");
-    let text = std::fs::read_to_string(&export).unwrap();
-    let (head, rest) = text.split_once('\n').unwrap();
-    let (first, others) = rest.split_once('\n').unwrap();
-    let flipped = if first.contains(",Yes,") { first.replacen(",Yes,", ",No,", 1) } else { first.replacen(",No,", ",Yes,", 1) };
-    assert_ne!(flipped, first, "a Yes or No answer to flip");
-    std::fs::write(&export, format!("{head}\n{flipped}\n{others}")).unwrap();
-    assert!(build_into(&out, &["--data", data.to_str().unwrap()]).status.success());
-    // Without its record, the rebuild below is a first publication, not a correction (which
-    // would add a notice): the PDFs it writes are then exactly those of `fresh`.
-    std::fs::remove_file(out.join("publication-record.json")).unwrap();
+    // Old PDFs in `out`, from templates with one more word in every area report (so every CCI
+    // report differs, and no figure: the rebuild is not a correction); the new ones, built
+    // whole elsewhere.
+    let old_root = tmp.path().join("old-root");
+    for part in ["data", "fonts", "report-templates"] {
+        copy_tree(&root().join(part), &old_root.join(part));
+    }
+    let area_typ = old_root.join("report-templates/area.typ");
+    let text = std::fs::read_to_string(&area_typ).unwrap().replacen("= Foreword", "= Foreword\nAn earlier version.\n", 1);
+    std::fs::write(&area_typ, text).unwrap();
+    assert!(build_into(&out, &["--root", old_root.to_str().unwrap()]).status.success());
     assert!(build_into(&fresh, &[]).status.success());
     let old = pdfs(&out);
     let new = pdfs(&fresh);

@@ -127,3 +127,63 @@ fn a_correction_rebuilds_exactly_the_reports_it_touches() {
     assert_eq!(std::fs::metadata(&pdf).unwrap().modified().unwrap(), before, "the same bytes were written again");
     assert_eq!(run(true).built.len(), 0, "the record took the new input");
 }
+
+/// Flips the first Yes or No of case row `k` (1-based) of an export.
+fn flip_row(export: &Path, k: usize) {
+    let text = std::fs::read_to_string(export).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let row = &lines[k];
+    lines[k] = if row.contains(",Yes,") { row.replacen(",Yes,", ",No,", 1) } else { row.replacen(",No,", ",Yes,", 1) };
+    std::fs::write(export, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn two_corrections_on_one_day_keep_both_earlier_versions_and_a_lost_record_still_guards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    copy_tree(&root().join("data"), &data);
+    let run = |correction: Option<&str>| {
+        let mut s = Settings::for_root(&root());
+        s.data = data.clone();
+        s.output = out.clone();
+        s.filter = inspection_reports::project::Filter::new(Some("omi2".into()), None, None);
+        s.correction = correction.map(|r| (inspection_reports::date::Date::parse("2012-09-14").unwrap(), r.to_string()));
+        project::run(&s, &|_| {})
+    };
+    assert!(run(None).problems.is_empty());
+    let pdf = out.join("omi2/2011-12/west-mercia.pdf");
+    let export = data.join("inspections/omi2-2011-12/west-mercia/cases.csv");
+    let v1 = std::fs::read(&pdf).unwrap();
+    flip_row(&export, 1);
+    assert!(run(Some("First correction.")).problems.is_empty());
+    let v2 = std::fs::read(&pdf).unwrap();
+    flip_row(&export, 2);
+    let second = run(Some("Second correction."));
+    assert!(second.problems.is_empty(), "{}", second.problems);
+    assert_eq!(std::fs::read(out.join("omi2/2011-12/west-mercia.superseded-2012-09-14.pdf")).unwrap(), v1, "the first kept version is not overwritten");
+    assert_eq!(std::fs::read(out.join("omi2/2011-12/west-mercia.superseded-2012-09-14-2.pdf")).unwrap(), v2, "the second gets its own name");
+    let text = squash(&pdf_text(&pdf));
+    assert!(text.contains("First correction.") && text.contains("Second correction."), "both notices: {text}");
+
+    // The record lost: a change of published figures is still a correction, told from the
+    // figures CSV beside the PDF.
+    std::fs::remove_file(out.join("publication-record.json")).unwrap();
+    flip_row(&export, 3);
+    let undated = run(None);
+    assert!(undated.problems.to_string().contains("a correction needs its date and reason"), "{}", undated.problems);
+    assert!(run(Some("Third correction.")).problems.is_empty());
+
+    // A figure by characteristic is a printed figure too: one case's recorded sex corrected
+    // changes no overall figure, but it is still a correction.
+    let text = std::fs::read_to_string(&export).unwrap();
+    let (head, rest) = text.split_once('\n').unwrap();
+    let sex = head.split(',').position(|c| c == "sex").expect("a sex column");
+    let mut lines: Vec<String> = rest.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[0].split(',').map(str::to_string).collect();
+    cells[sex] = if cells[sex] == "Male" { "Female".into() } else { "Male".into() };
+    lines[0] = cells.join(",");
+    std::fs::write(&export, format!("{head}\n{}\n", lines.join("\n"))).unwrap();
+    let breakdown = run(None);
+    let problems = breakdown.problems.to_string();
+    assert!(problems.contains("a correction needs its date and reason") && problems.contains("(sex="), "{problems}");
+}
