@@ -661,28 +661,32 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     // Every writing run records what it published; a shard into its own fragment of the record
     // (`merge-records` joins them), reading the whole record for what was published before.
     let recording = settings.write;
-    let mut record = if recording || settings.changed_only { crate::record::load(&settings.output)? } else { crate::record::Record::default() };
-    if recording || settings.changed_only {
+    // `check` reads the record too: it refuses what `build` would (a correction without a date).
+    let mut record = crate::record::load(&settings.output)?;
+    {
         let mut hashes = InputHashes::new(settings)?;
         let by_id: BTreeMap<(&str, &str), &InspectionSpec> = inspections.iter().map(|(s, _)| ((s.framework.as_str(), s.id.as_str()), s)).collect();
         for job in jobs.iter_mut().filter(|j| !j.draft) {
             let (framework, own, ids): (&str, Vec<PathBuf>, &[String]) = match &job.what {
-                JobKind::Area { inspection, .. } => (&inspection.framework, vec![], &job.comparison),
+                JobKind::Area { inspection, .. } => (&inspection.framework, vec![inspection.source.clone(), inspection.cases_path()], &job.comparison),
                 JobKind::Aggregate { spec, .. } => (&spec.framework, vec![spec.source.clone()], &job.comparison),
             };
             let mut files: Vec<PathBuf> = own;
             files.push(frameworks[framework].source.clone());
+            // The comparison set's files as one hash: a thousand areas are one entry, not two
+            // thousand, in every report's record.
+            let mut set = Vec::new();
             for id in ids {
                 if let Some(m) = by_id.get(&(framework, id.as_str())) {
-                    files.push(m.source.clone());
-                    files.push(m.cases_path());
+                    set.push(m.source.clone());
+                    set.push(m.cases_path());
                 }
             }
-            job.inputs = hashes.of(&files)?;
+            job.inputs = hashes.of(&files, &set)?;
         }
         // A published report made again is a correction if its figures change: it needs the
         // published figures and the corrections it already carries.
-        if recording {
+        {
             let mut refused = Vec::new();
             for job in jobs.iter_mut().filter(|j| !j.draft) {
                 let key = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().replace('\\', "/");
@@ -1055,25 +1059,39 @@ impl<'s> InputHashes<'s> {
         Ok(InputHashes { settings, files: std::collections::HashMap::new(), fixed })
     }
 
-    /// The hashes of `files` (named `data/<path in the data folder>`) and of the templates,
-    /// fonts and program.
-    fn of(&mut self, files: &[PathBuf]) -> Result<BTreeMap<String, String>, Problems> {
+    /// The hashes of `files` (named `data/<path in the data folder>`), of the templates, fonts
+    /// and program,
+    /// and `comparison set`: one hash over the files of `set` (names and contents).
+    fn of(&mut self, files: &[PathBuf], set: &[PathBuf]) -> Result<BTreeMap<String, String>, Problems> {
         let mut out = self.fixed.clone();
         for f in files {
-            let hash = match self.files.get(f) {
-                Some(h) => h.clone(),
-                None => {
-                    let h = crate::record::hash(&crate::error::read(f)?);
-                    self.files.insert(f.clone(), h.clone());
-                    h
-                }
-            };
-            let name = f
-                .strip_prefix(&self.settings.data)
-                .map_or_else(|_| f.to_string_lossy().into_owned(), |r| format!("data/{}", r.to_string_lossy().replace('\\', "/")));
+            let (name, hash) = self.file(f)?;
             out.insert(name, hash);
         }
+        let mut lines = Vec::with_capacity(set.len());
+        for f in set {
+            let (name, hash) = self.file(f)?;
+            lines.push(format!("{name}\t{hash}"));
+        }
+        lines.sort();
+        out.insert("comparison set".to_string(), crate::record::hash(lines.join("\n").as_bytes()));
         Ok(out)
+    }
+
+    /// A file's name in the record (`data/<path>`) and content hash, read once per run.
+    fn file(&mut self, f: &Path) -> Result<(String, String), Problems> {
+        let hash = match self.files.get(f) {
+            Some(h) => h.clone(),
+            None => {
+                let h = crate::record::hash(&crate::error::read(f)?);
+                self.files.insert(f.to_path_buf(), h.clone());
+                h
+            }
+        };
+        let name = f
+            .strip_prefix(&self.settings.data)
+            .map_or_else(|_| f.to_string_lossy().into_owned(), |r| format!("data/{}", r.to_string_lossy().replace('\\', "/")));
+        Ok((name, hash))
     }
 }
 

@@ -34,8 +34,10 @@ pub struct Entry {
     pub publication_date: String,
     /// The inspections it is compared with (an area report) or covers (an aggregate), by id.
     pub comparison: Vec<String>,
-    /// Content hash of every input, by name: `data/<path>` for data files, `templates` and
-    /// `fonts` for those folders as a whole, `program` for the version that built it.
+    /// Content hash of every input, by name: `data/<path>` for its own data files (framework,
+    /// inspection file and export, or aggregate definition), `comparison set` for the files of
+    /// every inspection it is compared with or covers (one hash over their names and contents),
+    /// `templates` and `fonts` for those folders as a whole, `program` for the version.
     pub inputs: BTreeMap<String, String>,
     /// Content hashes of what was written.
     pub pdf: String,

@@ -17,7 +17,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Problem> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let fail = |e: std::io::Error| Problem::io(path, "write the output", &e);
     // The prefix marks it as ours: a killed build's leftovers are removed by the next one.
-    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.tmp-")).tempfile_in(dir).map_err(fail)?;
+    let prefix = format!(".{name}.tmp-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // Readable as any file the user writes (0644 less the umask), not tempfile's private 0600:
+    // published reports are read by others.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
@@ -118,6 +125,21 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"new whole file");
         let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_readable_by_others_as_the_umask_allows() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.pdf");
+        write_atomic(&path, b"pdf").unwrap();
+        // The same mode as any file the user creates (0666 less the umask, as `File::create`
+        // makes it), less the write bits for others: not tempfile's private 0600.
+        let plain = dir.path().join("plain");
+        File::create(&plain).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain) & 0o644, "written {:o}, a plain file {:o}", mode(&path), mode(&plain));
     }
 
     #[test]
