@@ -111,7 +111,9 @@ pub struct Filter {
     pub inspection: Option<String>,
     pub area: Option<String>,
     /// The frameworks of this run's shard (set by the run from `Settings::shard`).
-    shard_frameworks: Option<std::collections::BTreeSet<String>>,
+    /// Shard 1 also keeps every framework no shard was given (an aggregate of a framework with no
+    /// inspection, a misspelt framework), so that its problems are reported once, not never.
+    shard_frameworks: Option<(std::collections::BTreeSet<String>, Option<std::collections::BTreeSet<String>>)>,
 }
 
 impl Filter {
@@ -120,7 +122,7 @@ impl Filter {
         Filter { framework, inspection, area, shard_frameworks: None }
     }
     fn in_shard(&self, framework: &str) -> bool {
-        self.shard_frameworks.as_ref().is_none_or(|s| s.contains(framework))
+        self.shard_frameworks.as_ref().is_none_or(|(mine, all)| mine.contains(framework) || all.as_ref().is_some_and(|all| !all.contains(framework)))
     }
     fn keeps_area(&self, i: &InspectionSpec) -> bool {
         self.in_shard(&i.framework)
@@ -442,7 +444,8 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
             let questions = frameworks.get(&s.framework).map_or(0, |f| f.questions.len() as u64);
             *weights.entry(s.framework.clone()).or_default() += 10 + questions / 4;
         }
-        settings.filter.shard_frameworks = Some(shard.frameworks(&weights));
+        let all: std::collections::BTreeSet<String> = weights.keys().cloned().collect();
+        settings.filter.shard_frameworks = Some((shard.frameworks(&weights), (shard.index == 0).then_some(all)));
     }
     let settings = &settings;
     // Exports are read only for the comparison sets of the reports asked for: `build --area X`

@@ -62,3 +62,28 @@ fn a_shard_is_k_of_n() {
         assert!(Shard::parse(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn a_framework_no_shard_was_given_is_reported_by_the_first() {
+    use inspection_reports::project::{self, Settings, Shard};
+    let dir = tempfile::tempdir().unwrap();
+    let cases = "case_id,sex,q1,q2,q3\nc1,Male,Yes,Yes,Yes\nc2,Female,Yes,No,Yes\nc3,Male,No,Yes,Yes\n";
+    mini_project(dir.path(), &[("a", "Area A", "Summary.", cases)]);
+    std::fs::create_dir_all(dir.path().join("data/aggregates")).unwrap();
+    std::fs::write(
+        dir.path().join("data/aggregates/ghost.yaml"),
+        "id: ghost\ntitle: Ghost\nframework: ghostly\ninspections: {period: 2020-21}\nperiod: 2020-21\npublication_date: 2021-01-10\nstatus: published\n",
+    )
+    .unwrap();
+    let reported: Vec<usize> = (0..2)
+        .map(|index| {
+            let mut s = Settings::for_root(dir.path());
+            s.templates = root().join("report-templates");
+            s.fonts = root().join("fonts");
+            s.write = false;
+            s.shard = Some(Shard { index, count: 2 });
+            project::run(&s, &|_| {}).problems.0.iter().filter(|p| p.message.contains("ghostly")).count()
+        })
+        .collect();
+    assert_eq!(reported, vec![1, 0], "the misspelt framework's aggregate is reported once, by shard 1");
+}
