@@ -89,12 +89,14 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
     let mut y = TOP;
     for ((group, lines), h) in chart.groups.iter().zip(wrapped).zip(heights) {
         let block = group.bars.len().max(1) as i32 * (BAR_H + BAR_GAP) - BAR_GAP;
-        let label_top = y + (block - lines.len() as i32 * 22) / 2;
+        // Bars and label centred in the group's height (taller than the bars for a long label).
+        let top = y + (h - block).max(0) / 2;
+        let label_top = top + (block - lines.len() as i32 * 22) / 2;
         for (i, line) in lines.iter().enumerate() {
             root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 11 + i as i32 * 22), font(19).pos(Pos::new(HPos::Right, VPos::Center))))?;
         }
         for (i, bar) in group.bars.iter().enumerate() {
-            let by = y + i as i32 * (BAR_H + BAR_GAP);
+            let by = top + i as i32 * (BAR_H + BAR_GAP);
             let mut end = x0;
             if let Some(v) = bar.value {
                 end = x(v);
