@@ -642,16 +642,10 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
     let key = |p: &Path| p.to_string_lossy().to_lowercase();
     let clashing: std::collections::BTreeSet<String> = jobs.iter().filter(|j| !seen.insert(key(&j.pdf))).map(|j| key(&j.pdf)).collect();
     let collisions: std::collections::BTreeSet<PathBuf> = jobs.iter().filter(|j| clashing.contains(&key(&j.pdf))).map(|j| j.pdf.clone()).collect();
-    if !collisions.is_empty() {
-        jobs.retain(|j| !collisions.contains(&j.pdf));
-        for pdf in collisions {
-            summary.problems.push(
-                Problem::internal(Location::file(&pdf), "not built: two reports would write this file")
-                    .with_hint("give every inspection and aggregate report its own id"),
-            );
-            summary.failed += 1;
-        }
-    }
+    refuse(&mut jobs, summary, collisions, |pdf| {
+        Problem::internal(Location::file(pdf), "not built: two reports would write this file")
+            .with_hint("give every inspection and aggregate report its own id")
+    });
     let filtered = settings.filter.inspection.is_some() || settings.filter.area.is_some() || settings.filter.framework.is_some();
     if filtered && jobs.is_empty() && summary.problems.is_empty() {
         return Err(Problem::data(Location::file(&settings.data), "no report matches the filter")
@@ -692,7 +686,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         {
             let mut refused = Vec::new();
             for job in jobs.iter_mut().filter(|j| !j.draft) {
-                let key = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().replace('\\', "/");
+                let key = crate::record::key(&settings.output, &job.pdf);
                 // What was published: as recorded, or, for a PDF published before there was a
                 // record (or after it was deleted), the files themselves.
                 let (pdf_hash, csv_hash, earlier) = match record.reports.get(&key) {
@@ -721,16 +715,10 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
                     published: (pdf_hash, csv_hash),
                 });
             }
-            if !refused.is_empty() {
-                jobs.retain(|j| !refused.contains(&j.pdf));
-                for pdf in refused {
-                    summary.problems.push(
-                        Problem::data(Location::file(&pdf), "not republished: the published figures of this report cannot be found, so whether this build corrects them cannot be told")
-                            .with_hint("restore its figures CSV (`.figures.csv` beside the PDF) from the backup; or, to publish it anew, move the published PDF out of the output folder"),
-                    );
-                    summary.failed += 1;
-                }
-            }
+            refuse(&mut jobs, summary, refused, |pdf| {
+                Problem::data(Location::file(pdf), "not republished: the published figures of this report cannot be found, so whether this build corrects them cannot be told")
+                    .with_hint("restore its figures CSV (`.figures.csv` beside the PDF) from the backup; or, to publish it anew, move the published PDF out of the output folder")
+            });
         }
         if settings.changed_only {
             let before = jobs.len();
@@ -942,7 +930,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         let mut changed = false;
         for b in &summary.built {
             let Some(job) = jobs_by_pdf.get(b.pdf.as_path()).filter(|j| !j.draft) else { continue };
-            let key = b.pdf.strip_prefix(&settings.output).unwrap_or(&b.pdf).to_string_lossy().replace('\\', "/");
+            let key = crate::record::key(&settings.output, &b.pdf);
             let mut replaced = record.reports.get(&key).map(|e| e.replaced.clone()).unwrap_or_default();
             if let Some(old) = record.reports.get(&key).filter(|e| e.pdf != b.hashes.0) {
                 replaced.push(old.pdf.clone());
@@ -970,8 +958,7 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         record.format = record.format.max(1);
         if let Some(shard) = settings.shard {
             // The fragment: this shard's reports only.
-            let mine: std::collections::BTreeSet<String> =
-                summary.built.iter().map(|b| b.pdf.strip_prefix(&settings.output).unwrap_or(&b.pdf).to_string_lossy().replace('\\', "/")).collect();
+            let mine: std::collections::BTreeSet<String> = summary.built.iter().map(|b| crate::record::key(&settings.output, &b.pdf)).collect();
             let fragment = crate::record::Record {
                 format: record.format,
                 reports: record.reports.iter().filter(|(k, _)| mine.contains(*k)).map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -990,6 +977,15 @@ fn run_inner(settings: &Settings, progress: &(dyn Fn(Progress<'_>) + Sync), summ
         summary.corrected = summary.built.iter().filter(|b| b.correction.is_some()).count();
     }
     Ok(())
+}
+
+/// Takes the reports writing `pdfs` out of the plan, each failed with its problem.
+fn refuse(jobs: &mut Vec<Job<'_>>, summary: &mut Summary, pdfs: impl IntoIterator<Item = PathBuf>, problem: impl Fn(&Path) -> Problem) {
+    for pdf in pdfs {
+        jobs.retain(|j| j.pdf != pdf);
+        summary.problems.push(problem(&pdf));
+        summary.failed += 1;
+    }
 }
 
 /// Where a correction keeps the published version of `key` (`omi2/2011-12/lancashire.pdf`):
@@ -1100,7 +1096,7 @@ impl<'s> InputHashes<'s> {
 
 /// Whether a published report's inputs, PDF and figures CSV are exactly as the record has them.
 fn as_recorded(job: &Job<'_>, record: &crate::record::Record, output: &Path) -> bool {
-    let key = job.pdf.strip_prefix(output).unwrap_or(&job.pdf).to_string_lossy().replace('\\', "/");
+    let key = crate::record::key(output, &job.pdf);
     let Some(entry) = record.reports.get(&key) else { return false };
     let same_file = |path: &Path, hash: &str| std::fs::read(path).is_ok_and(|b| crate::record::hash(&b) == hash);
     entry.inputs == job.inputs && same_file(&job.pdf, &entry.pdf) && same_file(&job.pdf.with_extension("figures.csv"), &entry.figures_csv)

@@ -108,6 +108,12 @@ pub fn corrections_log(record: &Record) -> (Vec<u8>, String) {
 
 const FORMAT: u32 = 1;
 
+/// A report's key in the record: its path in the output folder, with `/` on every system
+/// (`omi2/2011-12/cumbria.pdf`).
+pub fn key(output: &Path, pdf: &Path) -> String {
+    pdf.strip_prefix(output).unwrap_or(pdf).to_string_lossy().replace('\\', "/")
+}
+
 /// SHA-256 of `bytes`, as lowercase hex.
 pub fn hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()

@@ -24,6 +24,22 @@ fn pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
+/// Kills `child` as soon as one PDF under `out` differs from `before` (part of the way
+/// through), and checks it was still running then.
+fn kill_after_first_replacement(mut child: std::process::Child, out: &Path, before: &[(String, Vec<u8>)]) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        if pdfs(out).iter().zip(before).any(|(a, b)| a.1 != b.1) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(killed_running, "the run finished before it could be killed");
+}
+
 fn build_into(out: &Path, extra: &[&str]) -> std::process::Output {
     bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(out).args(extra).output().unwrap()
 }
@@ -49,18 +65,8 @@ fn a_build_killed_midway_leaves_each_pdf_old_or_new_and_whole() {
     assert_eq!(old.len(), new.len());
 
     // Kill a rebuild part of the way through: as soon as it has replaced its first PDF.
-    let mut child = bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(&out).stderr(Stdio::null()).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
-        if pdfs(&out).iter().zip(&old).any(|(a, b)| a.1 != b.1) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let killed_running = child.try_wait().unwrap().is_none();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(killed_running, "the build finished before it could be killed");
+    let child = bin().args(["build", "--quiet", "--framework", "cci", "--output"]).arg(&out).stderr(Stdio::null()).spawn().unwrap();
+    kill_after_first_replacement(child, &out, &old);
 
     let after = pdfs(&out);
     assert_eq!(after.len(), old.len(), "a PDF appeared or vanished");
@@ -141,23 +147,13 @@ fn a_killed_correction_run_is_completed_by_the_next_and_the_record_stays_true() 
     std::fs::write(&export, format!("{head}\n{flipped}\n{others}")).unwrap();
 
     let correct = ["--changed", "--as-of", "2012-09-14", "--reason", "An answer was recorded wrongly."];
-    let mut child = bin()
+    let child = bin()
         .args(["build", "--quiet", "--framework", "cci", "--data", data.to_str().unwrap(), "--output", out.to_str().unwrap()])
         .args(correct)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
-        if pdfs(&out).iter().zip(&before).any(|(a, b)| a.1 != b.1) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let killed_running = child.try_wait().unwrap().is_none();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(killed_running, "the run finished before it could be killed");
+    kill_after_first_replacement(child, &out, &before);
 
     // The next run completes the correction; the record then says exactly what is on disk.
     let next = run(&correct);
