@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use inspection_reports::project::run_parallel;
+use inspection_reports::project::execute::run_parallel;
 use inspection_reports::typeset::{Engine, TypesetJob};
 use serde_json::Value;
 

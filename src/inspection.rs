@@ -88,11 +88,24 @@ pub struct InspectionSpec {
     /// answers given, not case assessments.
     #[serde(default)]
     pub questionnaires: Vec<Questionnaire>,
+    /// Corrections of this inspection's data after publication, each with its date and
+    /// reason: a report republished because of one is dated and explained by it (unless
+    /// `--as-of` and `--reason` are given).
+    #[serde(default)]
+    pub corrections: Vec<DataCorrection>,
     /// Identifier: the folder name, unless given (set by the loader).
     #[serde(default)]
     pub id: String,
     #[serde(skip)]
     pub source: PathBuf,
+}
+
+/// A correction of an inspection's data, as the inspectors recorded it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DataCorrection {
+    pub date: Date,
+    pub reason: String,
 }
 
 /// A questionnaire's results: every question answered on the same scale.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use inspection_reports::error::Kind;
-use inspection_reports::project::{self, Progress};
+use inspection_reports::project::{self, Event};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
@@ -25,8 +25,11 @@ fn main() -> ExitCode {
     if !quiet && terminal {
         eprintln!("{verb} reports from {}", settings.data.display());
     }
+    let json = cli.message_format() == cli::MessageFormat::Json;
     let reporter = Reporter::new(
-        if quiet {
+        if json {
+            Mode::Json
+        } else if quiet {
             Mode::Silent
         } else if terminal {
             Mode::Bar
@@ -35,7 +38,7 @@ fn main() -> ExitCode {
         },
         verb,
     );
-    let progress = |event: Progress<'_>| reporter.hear(event);
+    let progress = |event: Event<'_>| reporter.hear(event);
     let summary = project::run(&settings, &progress);
     reporter.finish();
     let code = match summary.worst() {
@@ -44,8 +47,8 @@ fn main() -> ExitCode {
         Some(Kind::Template) => cli::EXIT_TEMPLATE,
         Some(Kind::Internal) => cli::EXIT_INTERNAL,
     };
-    if cli.message_format() == cli::MessageFormat::Json {
-        print_json(&summary, code);
+    if json {
+        print_summary(&summary, code);
         return ExitCode::from(code);
     }
     // Problems with a source excerpt are shown as `typst compile` and cargo show them.
@@ -78,22 +81,29 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// One JSON object per line: every report built, every warning and error, then the summary
+/// One JSON object per line as the run goes: every report built, every warning and error
 /// (`docs/message-format.md`).
-fn print_json(summary: &project::Summary, code: u8) {
+fn print_event(event: &Event<'_>) {
     use serde_json::json;
-    for b in &summary.built {
-        println!("{}", json!({ "type": "built", "pdf": b.pdf, "pages": b.pages }));
-    }
-    for (severity, list) in [("warning", &summary.warnings), ("error", &summary.problems.0)] {
-        for p in list {
-            let mut message = json!({ "type": "problem", "severity": severity, "kind": p.kind, "location": p.location, "message": p.message, "hint": p.hint });
-            if let Some(x) = &p.excerpt {
-                message["excerpt"] = json!(x);
-            }
-            println!("{message}");
+    let problem = |severity: &str, p: &inspection_reports::error::Problem| {
+        let mut message = json!({ "type": "problem", "severity": severity, "kind": p.kind, "location": p.location, "message": p.message, "hint": p.hint });
+        if let Some(x) = &p.excerpt {
+            message["excerpt"] = json!(x);
         }
-    }
+        message
+    };
+    let line = match event {
+        Event::Built(b) => json!({ "type": "built", "pdf": b.pdf, "pages": b.pages }),
+        Event::Problem(p) => problem("error", p),
+        Event::Warning(p) => problem("warning", p),
+        _ => return,
+    };
+    println!("{line}");
+}
+
+/// The last JSON line: what the run did.
+fn print_summary(summary: &project::Summary, code: u8) {
+    use serde_json::json;
     println!(
         "{}",
         json!({
@@ -131,8 +141,10 @@ fn init_logging() {
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// `--quiet` or `--message-format json`: nothing while building.
+    /// `--quiet`: nothing while building.
     Silent,
+    /// `--message-format json`: a JSON line for every report built and every problem.
+    Json,
     /// A terminal: one progress bar (done of total, the report being made, elapsed).
     Bar,
     /// A log file or a pipe: one plain line per report.
@@ -159,21 +171,23 @@ impl Reporter {
         Reporter { mode, bar }
     }
 
-    fn hear(&self, event: Progress<'_>) {
+    fn hear(&self, event: Event<'_>) {
         match (self.mode, event) {
             (Mode::Silent, _) => {}
+            (Mode::Json, e) => print_event(&e),
             (Mode::Bar, e) => {
                 let Some(bar) = &self.bar else { return };
                 match e {
-                    Progress::Planned(n) => bar.set_length(n as u64),
-                    Progress::Started(pdf) => bar.set_message(short(pdf)),
-                    Progress::Done { .. } | Progress::Failed(_) => bar.inc(1),
+                    Event::Planned(n) => bar.set_length(n as u64),
+                    Event::Started(pdf) => bar.set_message(short(pdf)),
+                    Event::Done { .. } | Event::Failed(_) => bar.inc(1),
+                    Event::Built(_) | Event::Problem(_) | Event::Warning(_) => {}
                 }
             }
-            (Mode::Lines, Progress::Done { pdf, pages, written }) => {
+            (Mode::Lines, Event::Done { pdf, pages, written }) => {
                 eprintln!("{:>8} {} ({pages} pages)", if written { "built" } else { "checked" }, pdf.display());
             }
-            (Mode::Lines, Progress::Failed(pdf)) => eprintln!("{:>8} {}", "failed", pdf.display()),
+            (Mode::Lines, Event::Failed(pdf)) => eprintln!("{:>8} {}", "failed", pdf.display()),
             (Mode::Lines, _) => {}
         }
     }

@@ -48,6 +48,10 @@ pub struct Entry {
     /// The corrections published in it, oldest first.
     #[serde(default)]
     pub corrections: Vec<Correction>,
+    /// Hashes of its text, by part of the report: a later build whose figures are the same
+    /// but whose wording is not publishes a correction naming the parts revised.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub text: BTreeMap<String, String>,
 }
 
 /// A correction of a published report: its date, its reason, and what changed.
@@ -256,6 +260,7 @@ mod tests {
                 figures_csv: hash(b"csv"),
                 replaced: vec![],
                 corrections: vec![],
+                text: [("summary".to_string(), hash(b"text"))].into(),
             },
         );
         save(dir.path(), &r).unwrap();

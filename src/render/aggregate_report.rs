@@ -564,7 +564,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // A correction lists what changed for all areas, then area by area.
     let mut groups: Vec<&str> = vec!["All areas"];
     groups.extend(input.inspections.iter().map(|i| i.area.as_str()));
-    let (corrections, correction) = super::corrections(input.correction, &groups, &records, &input.spec.source)?;
+    let text = super::text_parts(&report);
+    let (corrections, correction) = super::corrections(input.correction, &groups, &records, &text, &input.spec.source)?;
     report.corrections = corrections;
     let csv = to_csv(&records);
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
@@ -575,6 +576,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         figures_csv: csv,
         chart_time,
         correction,
+        text,
     })
 }
 

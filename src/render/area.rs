@@ -437,7 +437,8 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             report.quality = Some(super::quality::quality(fw, &insp.area, table, &records, input.previous_figures.as_ref()));
         }
     }
-    let (corrections, correction) = super::corrections(input.correction, &[insp.area.as_str(), "All areas"], &records, &insp.source)?;
+    let text = super::text_parts(&report);
+    let (corrections, correction) = super::corrections(input.correction, &[insp.area.as_str(), "All areas"], &records, &text, &insp.source)?;
     report.corrections = corrections;
     let csv = to_csv(&records);
     let data = serde_json::to_vec_pretty(&report).expect("the report model serialises");
@@ -448,6 +449,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         figures_csv: csv,
         chart_time,
         correction,
+        text,
     })
 }
 

@@ -25,6 +25,41 @@ pub struct CorrectionInput {
     pub superseded: String,
     /// The recorded hashes of the published PDF and figures CSV.
     pub published: (String, String),
+    /// The recorded hashes of the published version's text, by part (empty for a report
+    /// published before the record kept them: then only its figures are compared).
+    pub previous_text: std::collections::BTreeMap<String, String>,
+}
+
+/// Hashes of a report model's text, by part (its top-level keys): a rebuild whose figures
+/// are unchanged but whose wording changed is a correction too, naming the parts revised.
+pub fn text_parts(model: &impl serde::Serialize) -> std::collections::BTreeMap<String, String> {
+    let serde_json::Value::Object(map) = serde_json::to_value(model).unwrap_or_default() else { return Default::default() };
+    map.into_iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "corrections" | "quality" | "kind" | "era"))
+        .map(|(k, v)| (k, crate::record::hash(v.to_string().as_bytes())))
+        .collect()
+}
+
+/// How a correction notice names a part of a report's text.
+fn part_name(key: &str) -> String {
+    match key {
+        "doc" => "the title page".into(),
+        "area" => "the description of the area".into(),
+        "framework" => "the description of the inspection".into(),
+        "narrative" => "the findings and recommendations".into(),
+        "summary" => "the summary".into(),
+        "foreword" => "the foreword".into(),
+        "sections" | "question_sections" => "the wording of the questions".into(),
+        "standards" => "the standards and their findings".into(),
+        "judged" => "the findings from fieldwork".into(),
+        "questionnaires" => "the questionnaire findings".into(),
+        "methodology" => "the methodology".into(),
+        "glossary" => "the glossary".into(),
+        "findings" => "the main findings".into(),
+        "recommendations" => "the recommendations".into(),
+        "charts" => "the chart descriptions".into(),
+        other => format!("the {}", other.replace('_', " ")),
+    }
 }
 
 /// The corrections a report prints, and the new one if its figures (of `groups`) changed
@@ -34,6 +69,7 @@ pub fn corrections(
     input: Option<&CorrectionInput>,
     groups: &[&str],
     records: &[figures_csv::FigureRecord],
+    text: &std::collections::BTreeMap<String, String>,
     source: &std::path::Path,
 ) -> Result<(Vec<crate::record::Correction>, Option<crate::record::Correction>), crate::error::Problem> {
     let Some(c) = input else { return Ok((Vec::new(), None)) };
@@ -45,30 +81,36 @@ pub fn corrections(
         )
         .with_hint("restore the report's `.figures.csv` from the backup")
     })?;
-    if changed.is_empty() {
+    let mut changes: Vec<crate::record::ChangedFigure> =
+        changed.iter().map(|ch| crate::record::ChangedFigure { figure: ch.title.clone(), before: ch.before.clone(), after: ch.after.clone() }).collect();
+    // Figures unchanged, wording changed: the parts revised (the figures name the parts when
+    // they changed).
+    if changes.is_empty() && !c.previous_text.is_empty() {
+        let keys: std::collections::BTreeSet<&String> = c.previous_text.keys().chain(text.keys()).collect();
+        changes = keys
+            .into_iter()
+            .filter(|k| c.previous_text.get(*k) != text.get(*k))
+            .map(|k| crate::record::ChangedFigure { figure: format!("Text: {}", part_name(k)), before: "as published".into(), after: "revised".into() })
+            .collect();
+    }
+    if changes.is_empty() {
         return Ok((all, None));
     }
     let Some((date, reason)) = &c.new else {
-        let first = &changed[0];
+        let first = &changes[0];
         return Err(crate::error::Problem::data(
             crate::error::Location::file(source),
             format!(
-                "not republished: {} figure(s) of this published report changed ({}: {}, was {}), and a correction needs its date and reason",
-                changed.len(),
-                first.title,
+                "not republished: {} figure(s) or passage(s) of this published report changed ({}: {}, was {}), and a correction needs its date and reason",
+                changes.len(),
+                first.figure,
                 first.after,
                 first.before
             ),
         )
-        .with_hint("run again with --as-of YYYY-MM-DD --reason \"…\" (the date the correction is published, and why); the published version is kept"));
+        .with_hint("run again with --as-of YYYY-MM-DD --reason \"…\" (the date the correction is published, and why), or record the correction in the inspection file (`corrections:` with `date` and `reason`); the published version is kept"));
     };
-    let new = crate::record::Correction {
-        date: date.to_string(),
-        shown_date: date.long(),
-        reason: reason.clone(),
-        changes: changed.into_iter().map(|ch| crate::record::ChangedFigure { figure: ch.title, before: ch.before, after: ch.after }).collect(),
-        superseded: c.superseded.clone(),
-    };
+    let new = crate::record::Correction { date: date.to_string(), shown_date: date.long(), reason: reason.clone(), changes, superseded: c.superseded.clone() };
     all.push(new.clone());
     Ok((all, Some(new)))
 }
@@ -87,6 +129,8 @@ pub struct RenderedReport {
     pub chart_time: std::time::Duration,
     /// The correction this rebuild publishes, if it corrects a published report.
     pub correction: Option<crate::record::Correction>,
+    /// Hashes of its text, by part ([`text_parts`]), for the record.
+    pub text: std::collections::BTreeMap<String, String>,
 }
 
 /// Draws a chart, adding the time it took to `spent`.

@@ -187,3 +187,49 @@ fn two_corrections_on_one_day_keep_both_earlier_versions_and_a_lost_record_still
     let problems = breakdown.problems.to_string();
     assert!(problems.contains("a correction needs its date and reason") && problems.contains("(sex="), "{problems}");
 }
+
+#[test]
+fn a_wording_change_is_a_correction_dated_by_the_correction_recorded_in_the_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    copy_tree(&root().join("data"), &data);
+    let run = || {
+        let mut s = Settings::for_root(&root());
+        s.data = data.clone();
+        s.output = out.clone();
+        s.filter = inspection_reports::project::Filter::new(Some("omi2".into()), None, None);
+        s.changed_only = true;
+        project::run(&s, &|_| {})
+    };
+    assert!(run().problems.is_empty());
+    let pdf = out.join("omi2/2011-12/cumbria.pdf");
+    let published = std::fs::read(&pdf).unwrap();
+    // A sentence of the summary redrafted; no figure changes.
+    let yaml = data.join("inspections/omi2-2011-12/cumbria/inspection.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    // The first line of the summary block, prefixed with a sentence.
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let at = lines.iter().position(|l| l.starts_with("  summary: |")).expect("a narrative summary block") + 1;
+    let indent = lines[at].len() - lines[at].trim_start().len();
+    lines[at] = format!("{}The Trust has acted on these findings since the inspection. {}", " ".repeat(indent), lines[at].trim_start());
+    let edited = lines.join("\n") + "\n";
+    std::fs::write(&yaml, &edited).unwrap();
+    // Without a date it is refused, named as a passage, and nothing is touched.
+    let undated = run();
+    assert!(undated.problems.to_string().contains("Text: the findings and recommendations"), "{}", undated.problems);
+    assert_eq!(std::fs::read(&pdf).unwrap(), published);
+    // The correction recorded in the inspection file dates and explains it.
+    let reason = "The summary was redrafted to say what the Trust had done since the inspection.";
+    std::fs::write(&yaml, format!("{edited}\ncorrections:\n  - date: 2012-03-05\n    reason: \"{reason}\"\n")).unwrap();
+    let dated = run();
+    assert!(dated.problems.is_empty(), "{}", dated.problems);
+    assert_eq!(dated.corrected, 1, "only Cumbria's wording changed");
+    let shown = squash(&pdf_text(&pdf));
+    assert!(shown.contains("Corrected on 5 March 2012"), "{shown}");
+    assert!(shown.contains(reason) && shown.contains("Text: the summary as published revised"), "{shown}");
+    assert_eq!(std::fs::read(out.join("omi2/2011-12/cumbria.superseded-2012-03-05.pdf")).unwrap(), published, "the published version is kept");
+    // Done once: the same recorded correction is not published again.
+    let again = run();
+    assert!(again.problems.is_empty(), "{}", again.problems);
+    assert_eq!(again.built.len(), 0);
+}
