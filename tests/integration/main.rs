@@ -17,6 +17,7 @@ mod fixtures;
 mod fuzz_readers;
 mod ingest;
 mod injection;
+mod layout;
 mod plan;
 mod processes;
 mod programmes;
