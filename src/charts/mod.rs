@@ -46,23 +46,81 @@ pub struct Bar {
     pub range: Option<(f64, f64)>,
 }
 
-/// Draws `chart` as SVG text.
-pub fn horizontal_bars(chart: &BarChart) -> String {
+/// The width of the text block the charts are drawn across, in points (A4 less 2.2 cm margins).
+pub const TEXT_WIDTH_PT: f64 = 595.2756 - 2.0 * 2.2 * 72.0 / 2.54;
+/// The tallest a chart may be on the page, in points: with its caption and the heading before
+/// it, it fits in the text area (700 pt).
+pub const MAX_HEIGHT_PT: f64 = 600.0;
+/// The plot area is never narrower than this, whatever room the value labels need.
+const MIN_PLOT_W: i32 = 280;
+const LABEL_SIZE: i32 = 19;
+
+/// The width of `text` at `size` px in Open Sans, estimated from the widths of its characters
+/// (generous: a label must never be clipped).
+pub fn text_width(text: &str, size: i32) -> i32 {
+    let em: f64 = text
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => 0.58,
+            'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' | '(' | ')' | 'I' => 0.3,
+            ' ' => 0.27,
+            'm' | 'w' => 0.88,
+            'M' | 'W' | '%' => 0.9,
+            'A'..='Z' => 0.68,
+            '–' | '—' => 0.6,
+            _ => 0.58,
+        })
+        .sum();
+    (em * f64::from(size)).ceil() as i32
+}
+
+/// Where a bar chart's plot area ends and how wide it is: the right part holds the widest value
+/// label after its bar at 100%, and the chart grows wider (and is scaled down on the page)
+/// rather than clip a label or squeeze the plot.
+fn bar_layout(chart: &BarChart) -> (i32, i32) {
+    let label_room = chart.groups.iter().flat_map(|g| &g.bars).map(|b| text_width(&b.label, LABEL_SIZE) + 8).max().unwrap_or(0) + 12;
+    let x0 = LABEL_W + 10;
+    let width = (WIDTH as i32).max(x0 + MIN_PLOT_W + label_room);
+    (width - label_room, width)
+}
+
+/// The size of a bar chart as drawn, in SVG px: `(width, height)`.
+pub fn bar_chart_size(chart: &BarChart) -> (u32, u32) {
+    let (_, width) = bar_layout(chart);
     let wrapped: Vec<Vec<String>> = chart.groups.iter().map(|g| wrap(&g.label, 28)).collect();
+    let heights = group_heights(chart, &wrapped);
+    let body: i32 = heights.iter().sum::<i32>() + GROUP_GAP * (chart.groups.len().saturating_sub(1) as i32);
+    (width as u32, (TOP + body + AXIS_H + if chart.reference.is_some() { 26 } else { 0 }) as u32)
+}
+
+/// How tall a bar chart is on the page, in points, drawn across the text block.
+pub fn bar_chart_height_pt(chart: &BarChart) -> f64 {
+    let (w, h) = bar_chart_size(chart);
+    f64::from(h) * TEXT_WIDTH_PT / f64::from(w)
+}
+
+fn group_heights(chart: &BarChart, wrapped: &[Vec<String>]) -> Vec<i32> {
     let mut heights = Vec::new();
-    for (g, lines) in chart.groups.iter().zip(&wrapped) {
+    for (g, lines) in chart.groups.iter().zip(wrapped) {
         let bars = g.bars.len().max(1) as i32 * (BAR_H + BAR_GAP) - BAR_GAP;
         // A label taller than its bars gets room above and below, so that the labels of
         // neighbouring groups never touch (a group of one bar beside a three-line label).
         let label = lines.len() as i32 * 22;
         heights.push(if label >= bars { label + 10 } else { bars });
     }
+    heights
+}
+
+/// Draws `chart` as SVG text.
+pub fn horizontal_bars(chart: &BarChart) -> String {
+    let wrapped: Vec<Vec<String>> = chart.groups.iter().map(|g| wrap(&g.label, 28)).collect();
+    let heights = group_heights(chart, &wrapped);
     let body: i32 = heights.iter().sum::<i32>() + GROUP_GAP * (chart.groups.len().saturating_sub(1) as i32);
-    let height = (TOP + body + AXIS_H + if chart.reference.is_some() { 26 } else { 0 }) as u32;
+    let (width, height) = bar_chart_size(chart);
 
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         draw(&root, chart, &wrapped, &heights, body).expect("drawing into a string cannot fail");
         root.present().expect("drawing into a string cannot fail");
     }
@@ -74,10 +132,13 @@ type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i32], body: i32) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
     root.fill(&WHITE)?;
     let x0 = LABEL_W + 10;
-    let x1 = WIDTH as i32 - 190;
+    let (x1, _) = bar_layout(chart);
     let x = |v: f64| x0 + ((x1 - x0) as f64 * v.clamp(0.0, 100.0) / 100.0).round() as i32;
     let font = |size: i32| (FONT_FAMILY, size).into_font().color(&INK);
     let axis_y = TOP + body + 6;
+    // Value labels are drawn last, each on a white ground, so that the reference line passes
+    // behind them, never through them.
+    let mut labels: Vec<(String, i32, i32)> = Vec::new();
 
     // Grid and axis.
     for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
@@ -111,7 +172,7 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
                 root.draw(&PathElement::new(vec![(x(hi), by + 4), (x(hi), by + BAR_H - 4)], style))?;
                 end = end.max(x(hi));
             }
-            root.draw(&Text::new(bar.label.clone(), (end + 8, by + BAR_H / 2), font(19).pos(Pos::new(HPos::Left, VPos::Center))))?;
+            labels.push((bar.label.clone(), end + 8, by + BAR_H / 2));
         }
         y += h + GROUP_GAP;
     }
@@ -120,6 +181,11 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
         let rx = x(*v);
         root.draw(&PathElement::new(vec![(rx, TOP - 6), (rx, axis_y)], INK.stroke_width(2)))?;
         root.draw(&Text::new(label.clone(), (rx, axis_y + 22), font(17).pos(Pos::new(HPos::Center, VPos::Top))))?;
+    }
+    for (label, lx, ly) in labels {
+        let w = text_width(&label, LABEL_SIZE);
+        root.draw(&Rectangle::new([(lx - 3, ly - 12), (lx + w + 3, ly + 12)], WHITE.filled()))?;
+        root.draw(&Text::new(label, (lx, ly), font(LABEL_SIZE).pos(Pos::new(HPos::Left, VPos::Center))))?;
     }
     Ok(())
 }

@@ -450,11 +450,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             };
             let table =
                 DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
-            charts.push((
-                path.clone(),
-                super::draw(&chart, &mut chart_time),
-                ChartRef { path, caption: format!("{title}: every area, highest first"), alt, table },
-            ));
+            charts.extend(super::bar_figures(chart, &path, &format!("{title}: every area, highest first"), &alt, table, &mut chart_time));
         }
     }
     // The distribution of ratings: one stacked bar overall and per standard.
@@ -551,11 +547,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             columns,
             rows: t.rows.iter().map(|r| [vec![r.value.clone(), r.cases.to_string()], r.cells.iter().map(Shown::with_difference).collect()].concat()).collect(),
         };
-        charts.push((
-            path.clone(),
-            super::draw(&chart, &mut chart_time),
-            ChartRef { path, caption: format!("Figures by {}", t.label.to_lowercase()), alt, table },
-        ));
+        charts.extend(super::bar_figures(chart, &path, &format!("Figures by {}", t.label.to_lowercase()), &alt, table, &mut chart_time));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
     report.questionnaires = super::questionnaire::views(&super::questionnaire::pool(input.inspections.iter().copied()), text, &mut chart_time, &mut charts)?;

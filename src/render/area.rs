@@ -378,7 +378,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                 if compared { format!(" beside {}", report.set_label) } else { String::new() },
                 if parts > 1 { format!(" (part {} of {parts})", k + 1) } else { String::new() }
             );
-            charts.push((path.clone(), super::draw(&chart, &mut chart_time), ChartRef { path, caption, alt, table }));
+            charts.extend(super::bar_figures(chart, &path, &caption, &alt, table, &mut chart_time));
         }
     }
     if let Some(sv) = &report.standards {
@@ -417,16 +417,8 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                 .collect(),
         };
         let alt = text.line("alt-area-key-questions.j2", &report)?;
-        charts.push((
-            "/charts/key-questions.svg".to_string(),
-            super::draw(&chart, &mut chart_time),
-            ChartRef {
-                path: "/charts/key-questions.svg".into(),
-                caption: format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area),
-                alt,
-                table,
-            },
-        ));
+        let caption = format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area);
+        charts.extend(super::bar_figures(chart, "/charts/key-questions.svg", &caption, &alt, table, &mut chart_time));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
     report.questionnaires = super::questionnaire::views(&insp.questionnaires, text, &mut chart_time, &mut charts)?;

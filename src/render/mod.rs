@@ -138,6 +138,63 @@ fn draw(chart: &crate::charts::BarChart, spent: &mut std::time::Duration) -> Str
     draw_with(|| crate::charts::horizontal_bars(chart), spent)
 }
 
+/// A bar chart as figures no taller than a page holds: itself, or parts of about equal size, the
+/// groups split between them in order, each with its caption and alt text marked as a part and,
+/// when the data table has a row per group, its rows of the table.
+fn bar_figures(
+    chart: crate::charts::BarChart,
+    path: &str,
+    caption: &str,
+    alt: &str,
+    table: common::DataTable,
+    spent: &mut std::time::Duration,
+) -> Vec<(String, String, common::ChartRef)> {
+    let height = crate::charts::bar_chart_height_pt(&chart);
+    let n = chart.groups.len();
+    let mut parts = ((height / crate::charts::MAX_HEIGHT_PT).ceil() as usize).clamp(1, n.max(1));
+    let chunks = loop {
+        let per = n.div_ceil(parts).max(1);
+        let chunks: Vec<std::ops::Range<usize>> = (0..n).step_by(per).map(|a| a..(a + per).min(n)).collect();
+        let fits = chunks.iter().all(|r| {
+            crate::charts::bar_chart_height_pt(&crate::charts::BarChart { groups: chart.groups[r.clone()].to_vec(), reference: chart.reference.clone() })
+                <= crate::charts::MAX_HEIGHT_PT
+        });
+        if fits || per == 1 {
+            break chunks;
+        }
+        parts += 1;
+    };
+    if chunks.len() <= 1 {
+        let svg = draw(&chart, spent);
+        return vec![(path.to_string(), svg, common::ChartRef { path: path.to_string(), caption: caption.to_string(), alt: alt.to_string(), table })];
+    }
+    let m = chunks.len();
+    let per_group = table.rows.len() == n;
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let part = crate::charts::BarChart { groups: chart.groups[r.clone()].to_vec(), reference: chart.reference.clone() };
+            let p = format!("{}-part{}.svg", path.trim_end_matches(".svg"), k + 1);
+            let (first, last) = (&chart.groups[r.start].label, &chart.groups[r.end - 1].label);
+            let rows = if per_group {
+                table.rows[r.clone()].to_vec()
+            } else if k + 1 == m {
+                table.rows.clone()
+            } else {
+                Vec::new()
+            };
+            let figure = common::ChartRef {
+                path: p.clone(),
+                caption: format!("{caption} (part {} of {m})", k + 1),
+                alt: format!("Part {} of {m} of the chart, from {first} to {last}. {alt}", k + 1),
+                table: common::DataTable { columns: table.columns.clone(), rows },
+            };
+            (p, draw(&part, spent), figure)
+        })
+        .collect()
+}
+
 /// Runs a chart drawing, adding its time to `spent`.
 fn draw_with(drawing: impl FnOnce() -> String, spent: &mut std::time::Duration) -> String {
     let started = std::time::Instant::now();

@@ -134,7 +134,11 @@ fn defects(pdf: &Path) -> (usize, Vec<String>) {
                     continue;
                 }
                 let under = body[k + 1..].iter().filter(|m| line_height(m) < HEADING && m[0].y0 > l[0].y1).count();
-                if under < 2 {
+                // Its content goes on overleaf unless the next page opens with a heading.
+                let next = &pages[i + 1];
+                let next_first = next.lines.iter().filter(|m| in_body(m)).min_by(|a, b| a[0].y0.total_cmp(&b[0].y0));
+                let continues = next_first.is_some_and(|m| line_height(m) < HEADING);
+                if under == 0 || (under < 2 && continues) {
                     found.push(format!("page {n}: heading `{}` at the foot of the page, its content overleaf", line_text(l)));
                     break;
                 }
