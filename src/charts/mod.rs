@@ -78,10 +78,20 @@ pub fn text_width(text: &str, size: i32) -> i32 {
 /// label after its bar at 100%, and the chart grows wider (and is scaled down on the page)
 /// rather than clip a label or squeeze the plot.
 fn bar_layout(chart: &BarChart) -> (i32, i32) {
-    let label_room = chart.groups.iter().flat_map(|g| &g.bars).map(|b| text_width(&b.label, LABEL_SIZE) + 8).max().unwrap_or(0) + 12;
+    let label_room = chart.groups.iter().flat_map(|g| &g.bars).map(|b| text_width(&bar_text(b), LABEL_SIZE) + 8).max().unwrap_or(0) + 12;
     let x0 = LABEL_W + 10;
     let width = (WIDTH as i32).max(x0 + MIN_PLOT_W + label_room);
     (width - label_room, width)
+}
+
+/// The text after a bar: its label, and for a figure drawn without a bar (too few cases for a
+/// percentage) why there is none, so that no missing bar reads as zero.
+fn bar_text(bar: &Bar) -> String {
+    if bar.value.is_some() {
+        bar.label.clone()
+    } else {
+        format!("{} (too few cases for a bar)", bar.label)
+    }
 }
 
 /// The size of a bar chart as drawn, in SVG px: `(width, height)`.
@@ -172,7 +182,7 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
                 root.draw(&PathElement::new(vec![(x(hi), by + 4), (x(hi), by + BAR_H - 4)], style))?;
                 end = end.max(x(hi));
             }
-            labels.push((bar.label.clone(), end + 8, by + BAR_H / 2));
+            labels.push((bar_text(bar), end + 8, by + BAR_H / 2));
         }
         y += h + GROUP_GAP;
     }
@@ -265,8 +275,13 @@ fn draw_stacked(
     let x = |v: f64| x0 + ((x1 - x0) as f64 * v / max as f64).round() as i32;
     let axis_y = TOP + body + 6;
 
-    // Whole-number ticks, at most about six of them.
-    let step = (max as f64 / 6.0).ceil().max(1.0) as u64;
+    // Whole-number ticks at a round step (1, 2, 5, 10, 20, 25, 50…), at most about six of them.
+    let wanted = (max as f64 / 6.0).ceil().max(1.0) as u64;
+    let step = (0..12)
+        .flat_map(|e| [1u64, 2, 5].map(|m| m * 10u64.pow(e)).into_iter().chain((e >= 1).then(|| 25 * 10u64.pow(e - 1))))
+        .filter(|s| *s >= wanted)
+        .min()
+        .unwrap_or(wanted);
     for tick in (0..=max).step_by(step as usize) {
         let gx = x(tick as f64);
         root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;

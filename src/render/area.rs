@@ -339,7 +339,11 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                         label: r.title.clone(),
                         bars: std::iter::once(Bar { label: format!("{} {}", insp.area, r.area.text), value: r.area.exact, emphasis: true, range: None })
                             .chain(compared.then(|| Bar {
-                                label: format!("All areas {}", r.aggregate.text),
+                                // The whisker over it is the range of the areas, and says so.
+                                label: match (&r.lowest, &r.highest) {
+                                    (Some(l), Some(h)) => format!("All areas {} (areas {}–{})", r.aggregate.text, l.text.trim_end_matches('%'), h.text),
+                                    _ => format!("All areas {}", r.aggregate.text),
+                                },
                                 value: r.aggregate.exact,
                                 emphasis: false,
                                 range: r.lowest.as_ref().zip(r.highest.as_ref()).map(|(l, h)| (l.pct as f64, h.pct as f64)),

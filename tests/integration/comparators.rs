@@ -46,5 +46,5 @@ fn a_framework_may_compare_with_the_whole_period() {
     assert!(summary.problems.is_empty(), "{}", summary.problems);
     // A, published first, is still compared with B: its whole period.
     let a = squash(&pdf_text(&out.join("mini/2020-21/a.pdf")));
-    assert!(a.contains("against 42% across the 2 areas inspected in 2020-21"), "{a}");
+    assert!(a.contains("against 42% across the 2 areas inspected in 2020–21"), "{a}");
 }
