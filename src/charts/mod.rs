@@ -53,7 +53,12 @@ pub const TEXT_WIDTH_PT: f64 = 595.2756 - 2.0 * 2.2 * 72.0 / 2.54;
 pub const MAX_HEIGHT_PT: f64 = 600.0;
 /// The plot area is never narrower than this, whatever room the value labels need.
 const MIN_PLOT_W: i32 = 280;
-const LABEL_SIZE: i32 = 19;
+const MIN_PLOT_W_SQUEEZED: i32 = 180;
+const MAX_WIDTH: i32 = 1000;
+/// Plotters sizes: the SVG's `font-size` is this divided by 1.24 (24 → 19.4 px, about 10 pt on
+/// the page).
+const LABEL_SIZE: i32 = 24;
+const TICK_SIZE: i32 = 21;
 
 /// The width of `text` at `size` px in Open Sans, estimated from the widths of its characters
 /// (generous: a label must never be clipped).
@@ -71,7 +76,8 @@ pub fn text_width(text: &str, size: i32) -> i32 {
             _ => 0.58,
         })
         .sum();
-    (em * f64::from(size)).ceil() as i32
+    // Plotters draws `size` at `size / 1.24` px.
+    (em * f64::from(size) / 1.24).ceil() as i32
 }
 
 /// Where a bar chart's plot area ends and how wide it is: the right part holds the widest value
@@ -80,17 +86,20 @@ pub fn text_width(text: &str, size: i32) -> i32 {
 fn bar_layout(chart: &BarChart) -> (i32, i32) {
     let label_room = chart.groups.iter().flat_map(|g| &g.bars).map(|b| text_width(&bar_text(b), LABEL_SIZE) + 8).max().unwrap_or(0) + 12;
     let x0 = LABEL_W + 10;
-    let width = (WIDTH as i32).max(x0 + MIN_PLOT_W + label_room);
+    // Wider than MAX_WIDTH, the text would be too small on the page: the plot gives way first.
+    let plot = MIN_PLOT_W.min(MAX_WIDTH - x0 - label_room).max(MIN_PLOT_W_SQUEEZED);
+    let width = (WIDTH as i32).max(x0 + plot + label_room);
     (width - label_room, width)
 }
 
 /// The text after a bar: its label, and for a figure drawn without a bar (too few cases for a
 /// percentage) why there is none, so that no missing bar reads as zero.
 fn bar_text(bar: &Bar) -> String {
-    if bar.value.is_some() {
-        bar.label.clone()
-    } else {
-        format!("{} (too few cases for a bar)", bar.label)
+    match bar.value {
+        Some(_) => bar.label.clone(),
+        None if bar.label.ends_with('–') => format!("{} (none relevant)", bar.label),
+        None if bar.label.contains(" of ") => format!("{} (too few to chart)", bar.label),
+        None => bar.label.clone(),
     }
 }
 
@@ -154,7 +163,7 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
     for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
         let gx = x(tick);
         root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;
-        root.draw(&Text::new(format!("{tick:.0}%"), (gx, axis_y + 4), font(17).pos(Pos::new(HPos::Center, VPos::Top))))?;
+        root.draw(&Text::new(format!("{tick:.0}%"), (gx, axis_y + 4), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
 
     let mut y = TOP;
@@ -164,7 +173,7 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
         let top = y + (h - block).max(0) / 2;
         let label_top = top + (block - lines.len() as i32 * 22) / 2;
         for (i, line) in lines.iter().enumerate() {
-            root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 11 + i as i32 * 22), font(19).pos(Pos::new(HPos::Right, VPos::Center))))?;
+            root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 11 + i as i32 * 22), font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center))))?;
         }
         for (i, bar) in group.bars.iter().enumerate() {
             let by = top + i as i32 * (BAR_H + BAR_GAP);
@@ -190,7 +199,7 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
     if let Some((label, v)) = &chart.reference {
         let rx = x(*v);
         root.draw(&PathElement::new(vec![(rx, TOP - 6), (rx, axis_y)], INK.stroke_width(2)))?;
-        root.draw(&Text::new(label.clone(), (rx, axis_y + 22), font(17).pos(Pos::new(HPos::Center, VPos::Top))))?;
+        root.draw(&Text::new(label.clone(), (rx, axis_y + 22), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
     for (label, lx, ly) in labels {
         let w = text_width(&label, LABEL_SIZE);
@@ -269,36 +278,39 @@ fn draw_stacked(
 ) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
     root.fill(&WHITE)?;
     let font = |size: i32| (FONT_FAMILY, size).into_font().color(&INK);
-    let max = chart.rows.iter().map(|r| r.segments.iter().map(|s| s.count).sum::<u64>()).max().unwrap_or(0).max(1);
-    let x0 = LABEL_W + 10;
-    let x1 = WIDTH as i32 - 40;
-    let x = |v: f64| x0 + ((x1 - x0) as f64 * v / max as f64).round() as i32;
-    let axis_y = TOP + body + 6;
-
-    // Whole-number ticks at a round step (1, 2, 5, 10, 20, 25, 50…), at most about six of them.
-    let wanted = (max as f64 / 6.0).ceil().max(1.0) as u64;
+    let longest = chart.rows.iter().map(|r| r.segments.iter().map(|s| s.count).sum::<u64>()).max().unwrap_or(0).max(1);
+    // Whole-number ticks at a round step (1, 2, 5, 10, 20, 25, 50…), at most about six of them;
+    // the axis runs to the first tick at or beyond the longest bar.
+    let wanted = (longest as f64 / 6.0).ceil().max(1.0) as u64;
     let step = (0..12)
         .flat_map(|e| [1u64, 2, 5].map(|m| m * 10u64.pow(e)).into_iter().chain((e >= 1).then(|| 25 * 10u64.pow(e - 1))))
         .filter(|s| *s >= wanted)
         .min()
         .unwrap_or(wanted);
+    let max = longest.div_ceil(step) * step;
+    let x0 = LABEL_W + 10;
+    let x1 = WIDTH as i32 - 40;
+    let x = |v: f64| x0 + ((x1 - x0) as f64 * v / max as f64).round() as i32;
+    let axis_y = TOP + body + 6;
     for tick in (0..=max).step_by(step as usize) {
         let gx = x(tick as f64);
         root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;
-        root.draw(&Text::new(tick.to_string(), (gx, axis_y + 4), font(17).pos(Pos::new(HPos::Center, VPos::Top))))?;
+        root.draw(&Text::new(tick.to_string(), (gx, axis_y + 4), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
 
     let mut y = TOP;
     for ((row, lines), h) in chart.rows.iter().zip(wrapped).zip(heights) {
         let label_top = y + (h - lines.len() as i32 * 22) / 2;
         for (i, line) in lines.iter().enumerate() {
-            root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 11 + i as i32 * 22), font(19).pos(Pos::new(HPos::Right, VPos::Center))))?;
+            root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 11 + i as i32 * 22), font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center))))?;
         }
         let by = y + (h - BAR_H) / 2;
         let mut at = 0u64;
         for seg in row.segments.iter().filter(|s| s.count > 0) {
             let (sx, ex) = (x(at as f64), x((at + seg.count) as f64));
             root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], colour(&seg.fill).filled()))?;
+            // An outline, so that a pale segment is seen as a segment, not as no bar.
+            root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], INK.stroke_width(1)))?;
             // A white edge between segments, so that neighbours of similar colour stay apart.
             root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
             if ex - sx >= 14 * seg.text.chars().count() as i32 {
@@ -316,9 +328,10 @@ fn draw_stacked(
     for (abbr, meaning, fill, text_colour) in &chart.key {
         let w = 14 * abbr.chars().count() as i32 + 12;
         root.draw(&Rectangle::new([(kx, ky - 13), (kx + w, ky + 13)], colour(fill).filled()))?;
+        root.draw(&Rectangle::new([(kx, ky - 13), (kx + w, ky + 13)], INK.stroke_width(1)))?;
         let style = (FONT_FAMILY, 17).into_font().color(&colour(text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
         root.draw(&Text::new(abbr.clone(), (kx + w / 2, ky), style))?;
-        root.draw(&Text::new(meaning.clone(), (kx + w + 6, ky), font(17).pos(Pos::new(HPos::Left, VPos::Center))))?;
+        root.draw(&Text::new(meaning.clone(), (kx + w + 6, ky), font(TICK_SIZE).pos(Pos::new(HPos::Left, VPos::Center))))?;
         kx += w + 16 + 10 * meaning.chars().count() as i32;
     }
     Ok(())
