@@ -87,3 +87,30 @@ fn a_framework_no_shard_was_given_is_reported_by_the_first() {
         .collect();
     assert_eq!(reported, vec![1, 0], "the misspelt framework's aggregate is reported once, by shard 1");
 }
+
+#[test]
+fn a_broken_inspection_fails_only_the_shard_of_its_framework() {
+    use inspection_reports::project::{self, Settings, Shard};
+    let dir = tempfile::tempdir().unwrap();
+    let cases = "case_id,sex,q1,q2,q3\nc1,Male,Yes,Yes,Yes\nc2,Female,Yes,No,Yes\nc3,Male,No,Yes,Yes\n";
+    mini_project(dir.path(), &[("a", "Area A", "Summary.", cases), ("b", "Area B", "Summary.", cases)]);
+    // B's inspection file does not load (a misspelt status): every shard reads every inspection
+    // file, but only the shard of its framework may fail for it.
+    let yaml = dir.path().join("data/inspections/b/inspection.yaml");
+    std::fs::write(&yaml, std::fs::read_to_string(&yaml).unwrap().replace("status: published", "status: Perhaps")).unwrap();
+    let failed: Vec<(usize, bool)> = (0..2)
+        .map(|index| {
+            let mut s = Settings::for_root(dir.path());
+            s.templates = root().join("report-templates");
+            s.fonts = root().join("fonts");
+            s.write = false;
+            s.shard = Some(Shard { index, count: 2 });
+            let summary = project::run(&s, &|_| {});
+            (summary.failed, summary.problems.to_string().contains("Perhaps"))
+        })
+        .collect();
+    // One framework: shard 1 has it and reports the broken export (and holds back its set);
+    // shard 2 has nothing to do and nothing to report.
+    assert!(failed[0].0 > 0 && failed[0].1, "{failed:?}");
+    assert_eq!(failed[1], (0, false), "the other shard does not fail for a framework it does not build");
+}
