@@ -516,7 +516,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             present
                 .iter()
                 .map(|r| BarGroup {
-                    label: format!("{} ({} cases)", r.value, r.cases),
+                    // A no-break space: the count stays with its unit when the label wraps.
+                    label: format!("{} ({}\u{a0}cases)", r.value, r.cases),
                     bars: r
                         .cells
                         .iter()
