@@ -92,15 +92,22 @@ fn bar_layout(chart: &BarChart) -> (i32, i32) {
     (width - label_room, width)
 }
 
-/// The text after a bar: its label, and for a figure drawn without a bar (too few cases for a
-/// percentage) why there is none, so that no missing bar reads as zero.
+/// The text after a bar: its label, and for a figure drawn without a bar why there is none, so
+/// that no missing bar reads as zero: `*` for too few cases (explained in the caption: a long
+/// phrase after each such label made the chart too wide to read), `(none relevant)`.
 fn bar_text(bar: &Bar) -> String {
     match bar.value {
         Some(_) => bar.label.clone(),
         None if bar.label.ends_with('–') => format!("{} (none relevant)", bar.label),
-        None if bar.label.contains(" of ") => format!("{} (too few to chart)", bar.label),
+        // The caption says what the mark means (`render::bar_figures`).
+        None if bar.label.contains(" of ") => format!("{} *", bar.label),
         None => bar.label.clone(),
     }
+}
+
+/// Whether a chart marks a figure with `*` (too few cases to draw a bar).
+pub fn marks_too_few(chart: &BarChart) -> bool {
+    chart.groups.iter().flat_map(|g| &g.bars).any(|b| b.value.is_none() && b.label.contains(" of "))
 }
 
 /// The size of a bar chart as drawn, in SVG px: `(width, height)`.

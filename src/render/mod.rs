@@ -164,9 +164,11 @@ fn bar_figures(
         }
         parts += 1;
     };
+    let note = |c: &crate::charts::BarChart| if crate::charts::marks_too_few(c) { " (* too few cases to draw a bar)" } else { "" };
     if chunks.len() <= 1 {
         let svg = draw(&chart, spent);
-        return vec![(path.to_string(), svg, common::ChartRef { path: path.to_string(), caption: caption.to_string(), alt: alt.to_string(), table })];
+        let caption = format!("{caption}{}", note(&chart));
+        return vec![(path.to_string(), svg, common::ChartRef { path: path.to_string(), caption, alt: alt.to_string(), table })];
     }
     let m = chunks.len();
     let per_group = table.rows.len() == n;
@@ -186,7 +188,7 @@ fn bar_figures(
             };
             let figure = common::ChartRef {
                 path: p.clone(),
-                caption: format!("{caption} (part {} of {m})", k + 1),
+                caption: format!("{caption} (part {} of {m}){}", k + 1, note(&part)),
                 alt: format!("Part {} of {m} of the chart, from {first} to {last}. {alt}", k + 1),
                 table: common::DataTable { columns: table.columns.clone(), rows },
             };
