@@ -58,7 +58,7 @@ const MAX_WIDTH: i32 = 1000;
 /// Plotters sizes: the SVG's `font-size` is this divided by 1.24 (24 → 19.4 px, about 10 pt on
 /// the page).
 const LABEL_SIZE: i32 = 24;
-const TICK_SIZE: i32 = 21;
+const TICK_SIZE: i32 = 24;
 
 /// The width of `text` at `size` px in Open Sans, estimated from the widths of its characters
 /// (generous: a label must never be clipped).
