@@ -356,7 +356,12 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         copyright_year: input.spec.publication_date.year,
         isbn: input.spec.isbn.clone(),
         draft: input.draft || input.spec.status == Status::Draft,
-        running_header: input.spec.running_header.clone().unwrap_or_else(|| format!("{} {}: aggregate report", fw.short_name, input.spec.period)),
+        // A report on chosen areas says how many, so that its pages are not taken for those of
+        // the whole period's report (the IAOW first six and the full year).
+        running_header: input.spec.running_header.clone().unwrap_or_else(|| match &input.spec.inspections.list {
+            Some(_) => format!("{} {}: aggregate report of {} {}s", fw.short_name, input.spec.period, input.inspections.len(), fw.unit),
+            None => format!("{} {}: aggregate report", fw.short_name, input.spec.period),
+        }),
     };
     let mut report = AggregateReport {
         kind: "aggregate",
