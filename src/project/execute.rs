@@ -53,7 +53,7 @@ pub(crate) fn refuse_undrawable(plan: &mut Plan, inputs: &Inputs, engine: &Engin
             return true;
         }
         let new: Vec<Problem> = problems.0.into_iter().filter(|p| !tally.summary.problems.0.contains(p)).collect();
-        tally.fail_quietly(Problems(new));
+        tally.fail(Problems(new));
         false
     });
 }

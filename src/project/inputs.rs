@@ -37,8 +37,8 @@ pub struct Inputs {
     pub set_keys: Vec<SetKey>,
     /// The run's filter, with the frameworks of its shard.
     pub filter: Filter,
-    /// The data folder.
-    pub data: PathBuf,
+    /// Position in `inspections` by framework and id (ids are unique in a framework).
+    by_id: std::collections::HashMap<(String, String), usize>,
 }
 
 /// What is known of an inspection that failed to load.
@@ -180,7 +180,8 @@ impl Inputs {
             }
         }
         let unreadable_aggregates = found.unreadable_other.iter().any(|p| p.starts_with(settings.data.join("aggregates")));
-        Ok(Inputs { frameworks, inspections, broken, aggregates: aggregates_ok, unreadable_aggregates, set_keys, filter, data: settings.data.clone() })
+        let by_id = inspections.iter().enumerate().map(|(k, (s, _))| ((s.framework.clone(), s.id.clone()), k)).collect();
+        Ok(Inputs { frameworks, inspections, broken, aggregates: aggregates_ok, unreadable_aggregates, set_keys, filter, by_id })
     }
 
     /// The position of an inspection's comparison set.
@@ -190,7 +191,7 @@ impl Inputs {
 
     /// The loaded inspection `id` of `framework`.
     pub fn inspection(&self, framework: &str, id: &str) -> Option<&Loaded> {
-        self.inspections.iter().find(|(s, _)| s.framework == framework && s.id == id)
+        self.by_id.get(&(framework.to_string(), id.to_string())).map(|&k| &self.inspections[k])
     }
 }
 

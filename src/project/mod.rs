@@ -262,19 +262,14 @@ pub(crate) struct Tally<'a> {
 impl Tally<'_> {
     /// Problems that fail one report (or one input).
     pub fn fail(&mut self, problems: impl Into<Problems>) {
-        self.fail_quietly(problems.into());
+        self.note(problems.into());
+        self.summary.failed += 1;
     }
 
     /// A problem that fails `n` reports.
     pub fn fail_many(&mut self, problem: Problem, n: usize) {
         self.note(problem.into());
         self.summary.failed += n;
-    }
-
-    /// Problems that fail one report, some of them maybe told already (none to tell).
-    pub fn fail_quietly(&mut self, problems: Problems) {
-        self.note(problems);
-        self.summary.failed += 1;
     }
 
     /// Problems that fail no report of their own (their reports are counted where they fail).

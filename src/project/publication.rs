@@ -81,7 +81,7 @@ pub(crate) fn prepare(plan: &mut Plan, inputs: &super::inputs::Inputs, record: &
 fn recorded_correction(job: &Job, earlier: &[crate::record::Correction], inputs: &super::inputs::Inputs) -> Option<(crate::date::Date, String)> {
     let since = earlier.iter().filter_map(|c| crate::date::Date::parse(&c.date).ok()).max().map_or(job.date, |d| d.max(job.date));
     let mut found: Vec<(crate::date::Date, &str)> = Vec::new();
-    for (spec, _) in inputs.inspections.iter().filter(|(s, _)| s.framework == job.framework() && job.comparison.contains(&s.id)) {
+    for (spec, _) in job.comparison.iter().filter_map(|id| inputs.inspection(job.framework(), id)) {
         for c in spec.corrections.iter().filter(|c| c.date > since) {
             found.push((c.date, &c.reason));
         }

@@ -65,7 +65,6 @@ fn a_shard_is_k_of_n() {
 
 #[test]
 fn a_framework_no_shard_was_given_is_reported_by_the_first() {
-    use inspection_reports::project::{self, Settings, Shard};
     let dir = tempfile::tempdir().unwrap();
     let cases = "case_id,sex,q1,q2,q3\nc1,Male,Yes,Yes,Yes\nc2,Female,Yes,No,Yes\nc3,Male,No,Yes,Yes\n";
     mini_project(dir.path(), &[("a", "Area A", "Summary.", cases)]);
@@ -75,22 +74,13 @@ fn a_framework_no_shard_was_given_is_reported_by_the_first() {
         "id: ghost\ntitle: Ghost\nframework: ghostly\ninspections: {period: 2020-21}\nperiod: 2020-21\npublication_date: 2021-01-10\nstatus: published\n",
     )
     .unwrap();
-    let reported: Vec<usize> = (0..2)
-        .map(|index| {
-            let mut s = Settings::for_root(dir.path());
-            s.templates = root().join("report-templates");
-            s.fonts = root().join("fonts");
-            s.write = false;
-            s.shard = Some(Shard { index, count: 2 });
-            project::run(&s, &|_| {}).problems.0.iter().filter(|p| p.message.contains("ghostly")).count()
-        })
-        .collect();
+    let reported: Vec<usize> =
+        (0..2).map(|index| check_shard(dir.path(), index, 2).problems.0.iter().filter(|p| p.message.contains("ghostly")).count()).collect();
     assert_eq!(reported, vec![1, 0], "the misspelt framework's aggregate is reported once, by shard 1");
 }
 
 #[test]
 fn a_broken_inspection_fails_only_the_shard_of_its_framework() {
-    use inspection_reports::project::{self, Settings, Shard};
     let dir = tempfile::tempdir().unwrap();
     let cases = "case_id,sex,q1,q2,q3\nc1,Male,Yes,Yes,Yes\nc2,Female,Yes,No,Yes\nc3,Male,No,Yes,Yes\n";
     mini_project(dir.path(), &[("a", "Area A", "Summary.", cases), ("b", "Area B", "Summary.", cases)]);
@@ -100,12 +90,7 @@ fn a_broken_inspection_fails_only_the_shard_of_its_framework() {
     std::fs::write(&yaml, std::fs::read_to_string(&yaml).unwrap().replace("status: published", "status: Perhaps")).unwrap();
     let failed: Vec<(usize, bool)> = (0..2)
         .map(|index| {
-            let mut s = Settings::for_root(dir.path());
-            s.templates = root().join("report-templates");
-            s.fonts = root().join("fonts");
-            s.write = false;
-            s.shard = Some(Shard { index, count: 2 });
-            let summary = project::run(&s, &|_| {});
+            let summary = check_shard(dir.path(), index, 2);
             (summary.failed, summary.problems.to_string().contains("Perhaps"))
         })
         .collect();
@@ -113,4 +98,15 @@ fn a_broken_inspection_fails_only_the_shard_of_its_framework() {
     // shard 2 has nothing to do and nothing to report.
     assert!(failed[0].0 > 0 && failed[0].1, "{failed:?}");
     assert_eq!(failed[1], (0, false), "the other shard does not fail for a framework it does not build");
+}
+
+/// `check --shard index+1/count` of a mini project, with the repository's templates and fonts.
+fn check_shard(project: &std::path::Path, index: usize, count: usize) -> inspection_reports::project::Summary {
+    use inspection_reports::project::{self, Settings, Shard};
+    let mut s = Settings::for_root(project);
+    s.templates = root().join("report-templates");
+    s.fonts = root().join("fonts");
+    s.write = false;
+    s.shard = Some(Shard { index, count });
+    project::run(&s, &|_| {})
 }
