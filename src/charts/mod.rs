@@ -59,6 +59,8 @@ const MAX_WIDTH: i32 = 1000;
 /// the page).
 const LABEL_SIZE: i32 = 24;
 const TICK_SIZE: i32 = 24;
+/// Text inside a stacked bar's segment and a key's swatch.
+const SEGMENT_SIZE: i32 = 21;
 
 /// The width of `text` at `size` px in Open Sans, estimated from the widths of its characters
 /// (generous: a label must never be clipped).
@@ -167,7 +169,9 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
     let mut labels: Vec<(String, i32, i32)> = Vec::new();
 
     // Grid and axis.
-    for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
+    // A plot squeezed by long labels has room for three ticks, not five.
+    let ticks: &[f64] = if x1 - x0 < 250 { &[0.0, 50.0, 100.0] } else { &[0.0, 25.0, 50.0, 75.0, 100.0] };
+    for &tick in ticks {
         let gx = x(tick);
         root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;
         root.draw(&Text::new(format!("{tick:.0}%"), (gx, axis_y + 4), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
@@ -320,8 +324,8 @@ fn draw_stacked(
             root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], INK.stroke_width(1)))?;
             // A white edge between segments, so that neighbours of similar colour stay apart.
             root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
-            if ex - sx >= 14 * seg.text.chars().count() as i32 {
-                let style = (FONT_FAMILY, 17).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
+            if ex - sx >= text_width(&seg.text, SEGMENT_SIZE) + 8 {
+                let style = (FONT_FAMILY, SEGMENT_SIZE).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
                 root.draw(&Text::new(seg.text.clone(), ((sx + ex) / 2, by + BAR_H / 2), style))?;
             }
             at += seg.count;
@@ -333,13 +337,14 @@ fn draw_stacked(
     let mut kx = 20;
     let ky = axis_y + 34;
     for (abbr, meaning, fill, text_colour) in &chart.key {
-        let w = 14 * abbr.chars().count() as i32 + 12;
+        let w = text_width(abbr, SEGMENT_SIZE) + 12;
         root.draw(&Rectangle::new([(kx, ky - 13), (kx + w, ky + 13)], colour(fill).filled()))?;
         root.draw(&Rectangle::new([(kx, ky - 13), (kx + w, ky + 13)], INK.stroke_width(1)))?;
-        let style = (FONT_FAMILY, 17).into_font().color(&colour(text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
+        let style = (FONT_FAMILY, SEGMENT_SIZE).into_font().color(&colour(text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
         root.draw(&Text::new(abbr.clone(), (kx + w / 2, ky), style))?;
         root.draw(&Text::new(meaning.clone(), (kx + w + 6, ky), font(TICK_SIZE).pos(Pos::new(HPos::Left, VPos::Center))))?;
-        kx += w + 16 + 10 * meaning.chars().count() as i32;
+        // Measured as drawn: a fixed width per letter let a long meaning run into the next swatch.
+        kx += w + 6 + text_width(meaning, TICK_SIZE) + 16;
     }
     Ok(())
 }
