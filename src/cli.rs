@@ -32,6 +32,37 @@ enum Command {
     Check(RunArgs),
     /// Join the publication record fragments written by `build --shard k/n` into the record.
     MergeRecords(RunArgs),
+    /// Preview every report as a draft in the browser, made again within a second of a save
+    /// (http://127.0.0.1:7300/ by default). Writes nothing.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Project root holding data/, report-templates/, fonts/ and output/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Data folder with frameworks/, inspections/ and aggregates/ (default: <root>/data).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Output folder, only read: drafts are compared with the reports published there
+    /// (default: <root>/output).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Only reports of this framework (for example `cci`).
+    #[arg(long)]
+    framework: Option<String>,
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 7300)]
+    port: u16,
+    /// Address to listen on. The default, 127.0.0.1, is reachable from this machine only;
+    /// another address shows the draft findings to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Look for changes every N milliseconds instead of waiting for file events (network
+    /// drives, some containers).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(50..=60_000))]
+    poll: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -101,10 +132,24 @@ pub enum MessageFormat {
 impl Cli {
     /// The library settings, and the verb for messages.
     pub fn settings(&self) -> (Settings, &'static str) {
+        if let Command::Serve(a) = &self.command {
+            let mut s = Settings::for_root(&a.root);
+            if let Some(d) = &a.data {
+                s.data = d.clone();
+            }
+            if let Some(o) = &a.output {
+                s.output = o.clone();
+            }
+            s.write = false;
+            s.draft = true;
+            s.filter = Filter::new(a.framework.clone(), None, None);
+            return (s, "Previewing");
+        }
         let (args, write, verb) = match &self.command {
             Command::Build(a) => (a, true, "Building"),
             Command::Check(a) => (a, false, "Checking"),
             Command::MergeRecords(a) => (a, true, "Merging"),
+            Command::Serve(_) => unreachable!("handled above"),
         };
         let mut s = Settings::for_root(&args.root);
         if let Some(d) = &args.data {
@@ -124,10 +169,21 @@ impl Cli {
         (s, verb)
     }
 
-    fn args(&self) -> &RunArgs {
+    fn args(&self) -> Option<&RunArgs> {
         match &self.command {
-            Command::Build(a) | Command::Check(a) | Command::MergeRecords(a) => a,
+            Command::Build(a) | Command::Check(a) | Command::MergeRecords(a) => Some(a),
+            Command::Serve(_) => None,
         }
+    }
+
+    /// `serve`: how the preview listens and watches.
+    pub fn serving(&self) -> Option<inspection_reports::preview::Options> {
+        let Command::Serve(a) = &self.command else { return None };
+        Some(inspection_reports::preview::Options {
+            addr: std::net::SocketAddr::new(a.bind, a.port),
+            poll: a.poll.map(std::time::Duration::from_millis),
+            ..Default::default()
+        })
     }
 
     /// `merge-records`: no build, only the record fragments joined.
@@ -136,15 +192,15 @@ impl Cli {
     }
 
     pub fn quiet(&self) -> bool {
-        self.args().quiet || self.message_format() == MessageFormat::Json
+        self.args().is_some_and(|a| a.quiet) || self.message_format() == MessageFormat::Json
     }
 
     pub fn timings(&self) -> bool {
-        self.args().timings
+        self.args().is_some_and(|a| a.timings)
     }
 
     pub fn message_format(&self) -> MessageFormat {
-        self.args().message_format
+        self.args().map_or(MessageFormat::Human, |a| a.message_format)
     }
 }
 

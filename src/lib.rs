@@ -11,7 +11,8 @@
 //! 6. [`typeset`] compiles the Typst templates with the model as JSON data in one warm engine;
 //! 7. [`publish`] is the only code that writes to `output/`, atomically.
 //!
-//! [`project`] ties the stages together for the `build` and `check` commands.
+//! [`project`] ties the stages together for the `build` and `check` commands; [`preview`] is
+//! the live preview server of `serve`.
 
 pub mod aggregate;
 pub mod charts;
@@ -23,6 +24,7 @@ pub mod framework;
 pub mod ids;
 pub mod ingest;
 pub mod inspection;
+pub mod preview;
 pub mod project;
 pub mod publish;
 pub mod record;

@@ -9,6 +9,27 @@ use clap::Parser;
 use inspection_reports::error::Kind;
 use inspection_reports::project::{self, Event};
 
+/// `serve`: the preview until Ctrl-C.
+fn serve(settings: &project::Settings, options: &inspection_reports::preview::Options) -> ExitCode {
+    if !options.addr.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can read the draft findings (the default, 127.0.0.1, is this machine only)",
+            options.addr.ip()
+        );
+    }
+    match inspection_reports::preview::start(settings, options) {
+        Ok(server) => {
+            eprintln!("Preview of {} at http://{}/ (drafts only, nothing written; Ctrl-C to stop)", settings.data.display(), server.addr());
+            server.wait();
+            ExitCode::from(cli::EXIT_OK)
+        }
+        Err(p) => {
+            eprintln!("{}", p.render("error", std::io::stderr().is_terminal()));
+            ExitCode::from(cli::EXIT_INTERNAL)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let (settings, verb) = cli.settings();
@@ -17,6 +38,9 @@ fn main() -> ExitCode {
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
     init_logging();
+    if let Some(options) = cli.serving() {
+        return serve(&settings, &options);
+    }
     if cli.merging() {
         return merge_records(&settings.output, cli.message_format() == cli::MessageFormat::Json);
     }

@@ -62,11 +62,11 @@ pub(crate) fn refuse_undrawable(plan: &mut Plan, inputs: &Inputs, engine: &Engin
 /// when it is), `Ok(false)` if it is done with it.
 pub(crate) type Sink<'s> = dyn Fn(&Job, Output) -> Result<bool, Problems> + Sync + 's;
 
-/// Makes every report of `plan` on `workers` threads, each typeset report handed to `sink`.
+/// Makes every report of `jobs` (a plan's, or the part of it the preview needs) on `workers` threads, each typeset report handed to `sink`.
 /// Results in plan order.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn execute(
-    plan: &Plan,
+    jobs: &[&Job],
     inputs: &Inputs,
     settings: &Settings,
     engine: &Engine,
@@ -90,7 +90,7 @@ pub(crate) fn execute(
     // Each set is aggregated when its first report starts and dropped when its last is done;
     // reports go set by set, so memory holds about one set per worker, not the corpus.
     let mut users = vec![0; inputs.set_keys.len()];
-    for job in &plan.jobs {
+    for job in jobs {
         for k in job.sets() {
             users[k] += 1;
         }
@@ -117,8 +117,8 @@ pub(crate) fn execute(
             .into(),
         })
     };
-    listener(Event::Planned(plan.jobs.len()));
-    run_parallel(&plan.jobs, workers, |job| {
+    listener(Event::Planned(jobs.len()));
+    run_parallel(jobs, workers, |&job| {
         listener(Event::Started(&job.pdf));
         let _span = tracing::debug_span!("report", pdf = %job.pdf.display()).entered();
         // A panic is a bug in one report: it fails that report, named, and the others build.
@@ -160,23 +160,33 @@ pub(crate) fn execute(
             if let Some(dir) = &settings.dump_typst {
                 typeset_job.dump(&dir.join(ident.trim_end_matches(".pdf")), job.start)?;
             }
-            let typeset = engine.compile_pdf(&typeset_job)?;
+            // The PDF, or (the preview) one SVG image per page.
+            let (bytes, svg, pages, compile_time, export_time) = if settings.svg_pages {
+                let t = engine.compile_svg(&typeset_job)?;
+                {
+                    let n = t.pages.len();
+                    (Vec::new(), t.pages, n, t.compile_time, t.export_time)
+                }
+            } else {
+                let t = engine.compile_pdf(&typeset_job)?;
+                (t.pdf, Vec::new(), t.pages, t.compile_time, t.export_time)
+            };
             let timings = Timings {
                 aggregate: aggregate_time,
                 render: render_time - rendered.chart_time,
                 charts: rendered.chart_time,
-                typeset: typeset.compile_time,
-                pdf_export: typeset.export_time,
+                typeset: compile_time,
+                pdf_export: export_time,
                 ..Timings::default()
             };
-            let hashes = (crate::record::hash(&typeset.pdf), crate::record::hash(&rendered.figures_csv));
+            let made = if svg.is_empty() { crate::record::hash(&bytes) } else { crate::record::hash(svg.concat().as_bytes()) };
+            let hashes = (made, crate::record::hash(&rendered.figures_csv));
             let correction = rendered.correction.clone();
             let text = rendered.text.clone();
             // A correction keeps the version it replaces, under a name with its date.
             let supersede =
                 rendered.correction.as_ref().zip(job.correction.as_ref()).map(|(c, input)| (settings.output.join(&c.superseded), input.published.clone()));
-            let pages = typeset.pages;
-            let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, bytes: typeset.pdf, pages, supersede };
+            let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, bytes, svg, pages, supersede };
             if !sink(job, out)? {
                 listener(Event::Done { pdf: &job.pdf, pages, written: false });
             }

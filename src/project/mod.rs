@@ -50,6 +50,8 @@ pub struct Settings {
     /// The date and reason of a correction this run publishes (`--as-of`, `--reason`): a
     /// published report whose figures change is republished with them, never with the clock.
     pub correction: Option<(crate::date::Date, String)>,
+    /// Draw each report's pages as SVG images, not a PDF (the preview server).
+    pub svg_pages: bool,
 }
 
 /// Part `index` (0-based) of `count` of a plan: every framework's reports go to one shard, so
@@ -107,6 +109,7 @@ impl Settings {
             shard: None,
             changed_only: false,
             correction: None,
+            svg_pages: false,
         }
     }
 }
@@ -259,7 +262,11 @@ pub(crate) struct Tally<'a> {
     listener: &'a (dyn Fn(Event<'_>) + Sync),
 }
 
-impl Tally<'_> {
+impl<'a> Tally<'a> {
+    pub(crate) fn new(summary: &'a mut Summary, listener: &'a (dyn Fn(Event<'_>) + Sync)) -> Self {
+        Tally { summary, listener }
+    }
+
     /// Problems that fail one report (or one input).
     pub fn fail(&mut self, problems: impl Into<Problems>) {
         self.note(problems.into());
@@ -349,7 +356,8 @@ fn run_inner(settings: &Settings, tally: &mut Tally<'_>) -> Result<(), Problems>
             to_writer.send(out).map_err(|_| Problem::internal(Location::file(&job.pdf), "the writer thread stopped"))?;
             Ok(true)
         };
-        let results = execute::execute(&plan, &inputs, settings, &engine, &text, workers, listener, &sink);
+        let jobs: Vec<&plan::Job> = plan.jobs.iter().collect();
+        let results = execute::execute(&jobs, &inputs, settings, &engine, &text, workers, listener, &sink);
         drop(to_writer);
         let written = writer.join().unwrap_or_default();
         (results, written)

@@ -211,6 +211,8 @@ pub struct Output {
     pub pdf: PathBuf,
     pub csv: Vec<u8>,
     pub bytes: Vec<u8>,
+    /// The pages as SVG images instead of a PDF (the preview).
+    pub svg: Vec<String>,
     pub pages: usize,
     /// Where to keep the PDF (and figures CSV) this one replaces, a correction, with the
     /// recorded hashes of the published PDF and CSV.

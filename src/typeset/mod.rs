@@ -113,6 +113,14 @@ pub struct Typeset {
     pub export_time: std::time::Duration,
 }
 
+/// What typesetting for the preview produced: one SVG image per page.
+pub struct SvgPages {
+    pub pages: Vec<String>,
+    pub warnings: Vec<String>,
+    pub compile_time: std::time::Duration,
+    pub export_time: std::time::Duration,
+}
+
 /// Every file under `dir`; a folder or file that cannot be read is an error, named (a template
 /// or a font silently missing would change every report).
 fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
@@ -196,17 +204,31 @@ impl Engine {
         result
     }
 
-    fn compile_inner(&self, job: &TypesetJob) -> Result<Typeset, Problem> {
-        let world = ReportWorld::new(self, job)?;
-        let started = std::time::Instant::now();
-        let warned = typst::compile::<PagedDocument>(&world);
-        let compile_time = started.elapsed();
-        let warnings: Vec<String> = warned.warnings.iter().map(|d| self.describe(&world, d)).collect();
+    /// Compiles one report to one SVG image per page (the preview server's pages): the same
+    /// document as [`Engine::compile_pdf`] makes, drawn for a browser.
+    pub fn compile_svg(&self, job: &TypesetJob) -> Result<SvgPages, Problem> {
+        let result = (|| {
+            let world = ReportWorld::new(self, job)?;
+            let started = std::time::Instant::now();
+            let (document, warnings) = self.compile_document(&world, job)?;
+            let compile_time = started.elapsed();
+            let started = std::time::Instant::now();
+            let options = typst_svg::SvgOptions::default();
+            let pages = document.pages().iter().map(|page| typst_svg::svg(page, &options)).collect();
+            Ok(SvgPages { pages, warnings, compile_time, export_time: started.elapsed() })
+        })();
+        comemo::evict(2);
+        result
+    }
+
+    fn compile_document(&self, world: &ReportWorld<'_>, job: &TypesetJob) -> Result<(PagedDocument, Vec<String>), Problem> {
+        let warned = typst::compile::<PagedDocument>(world);
+        let warnings: Vec<String> = warned.warnings.iter().map(|d| self.describe(world, d)).collect();
         let document = warned.output.map_err(|errors| {
             let errors: Vec<&SourceDiagnostic> = errors.iter().filter(|d| d.severity == Severity::Error).collect();
-            let text: Vec<String> = errors.iter().map(|d| self.describe(&world, d)).collect();
+            let text: Vec<String> = errors.iter().map(|d| self.describe(world, d)).collect();
             // Placed in the template the error is in (an imported one too), not the entry's.
-            let first = errors.first().and_then(|d| self.excerpt(&world, d));
+            let first = errors.first().and_then(|d| self.excerpt(world, d));
             let file = first.as_ref().map_or_else(|| self.templates_dir.join(&job.template), |x| PathBuf::from(&x.file));
             let problem = Problem::template(Location::file(file), text.join("\n")).with_hint("a template error; `check` lists it with the generated data");
             match first {
@@ -214,6 +236,14 @@ impl Engine {
                 None => problem,
             }
         })?;
+        Ok((document, warnings))
+    }
+
+    fn compile_inner(&self, job: &TypesetJob) -> Result<Typeset, Problem> {
+        let world = ReportWorld::new(self, job)?;
+        let started = std::time::Instant::now();
+        let (document, warnings) = self.compile_document(&world, job)?;
+        let compile_time = started.elapsed();
         let date = Datetime::from_ymd(job.date.year, job.date.month, job.date.day).expect("validated date");
         let mut standards = Vec::new();
         if job.enforce_ua {
