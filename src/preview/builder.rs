@@ -163,6 +163,11 @@ impl Shared {
         let _ = self.notices.send(Notice { slug: None, version: 0, stop: true });
     }
 
+    pub(crate) fn busy(&self) -> bool {
+        let state = self.state();
+        !state.ready || state.reports.values().any(|r| r.stale && r.in_plan)
+    }
+
     pub(crate) fn snapshot(&self, slug: &str) -> Option<Snapshot> {
         let state = self.state();
         let r = state.reports.get(slug)?;

@@ -68,6 +68,11 @@ impl Server {
         self.shared.snapshot(slug)
     }
 
+    /// Whether reports are still being made (the first pass, or after a change).
+    pub fn busy(&self) -> bool {
+        self.shared.busy()
+    }
+
     /// Blocks until the server stops (Ctrl-C ends the process).
     pub fn wait(mut self) {
         for t in self.threads.drain(..) {
