@@ -64,6 +64,8 @@ pub(crate) struct State {
     /// (a whole sample's pages would take most of a gigabyte); another report's pages are made
     /// again when it is opened.
     pub recent: std::collections::VecDeque<String>,
+    /// The data folder, as given.
+    pub data: String,
 }
 
 /// How many reports' pages are kept besides those open in a browser.
@@ -217,6 +219,7 @@ struct Builder {
 
 /// The builder thread: until asked to stop.
 pub(crate) fn run(settings: Settings, shared: Arc<Shared>, requests: Receiver<Request>) {
+    shared.state().data = settings.data.display().to_string();
     let mut b = Builder { settings, engine: None, current: None, shared, clock: Instant::now() };
     b.load_engine();
     b.replan(&[], true);

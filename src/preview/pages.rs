@@ -78,23 +78,21 @@ pub(crate) fn index(state: &State) -> String {
     rows.sort_by(|a, b| (a.framework, a.period, a.kind == "area", a.title).cmp(&(b.framework, b.period, b.kind == "area", b.title)));
     let rendering = state.reports.values().filter(|r| r.stale && r.in_plan).count();
     let problems: Vec<&String> = state.engine_problem.iter().chain(&state.general).collect();
-    render(
-        "index.html",
-        context! { reports => rows, rendering, problems, kept => false, ready => state.ready, data => std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default() },
-    )
+    render("index.html", context! { reports => rows, rendering, problems, kept => false, ready => state.ready, data => &state.data })
 }
 
 /// A report's page, whole.
 pub(crate) fn report(r: &Report, state: &State) -> String {
     let problems: Vec<&String> = r.problems().chain(&state.engine_problem).collect();
     let (rows, changed, compared) = figures(r);
+    let rated = rows.iter().any(|f| !f.rating.is_empty());
     render(
         "report.html",
         context! {
             r => context! { slug => &r.slug, title => &r.title, version => r.version, pages => &r.pages },
             status => status(r),
             problems, kept => !r.pages.is_empty(),
-            rows, changed, compared,
+            rows, changed, compared, rated,
         },
     )
 }
@@ -103,7 +101,8 @@ pub(crate) fn report(r: &Report, state: &State) -> String {
 pub(crate) fn report_json(r: &Report, state: &State) -> String {
     let problems: Vec<&String> = r.problems().chain(&state.engine_problem).collect();
     let (rows, changed, compared) = figures(r);
-    let panel = render("panel.html", context! { rows, changed, compared });
+    let rated = rows.iter().any(|f| !f.rating.is_empty());
+    let panel = render("panel.html", context! { rows, changed, compared, rated });
     let problems = render("problems.html", context! { problems, kept => !r.pages.is_empty() });
     serde_json::json!({
         "version": r.version,
@@ -131,6 +130,7 @@ fn status(r: &Report) -> String {
 struct Figure {
     key: String,
     group: String,
+    kind: String,
     title: String,
     breakdown: String,
     yes: String,
@@ -175,6 +175,7 @@ fn figures(r: &Report) -> (Vec<Figure>, usize, bool) {
             Figure {
                 key: k,
                 group: get(0),
+                kind: get(1),
                 title: get(3),
                 breakdown: get(4),
                 yes: get(5),

@@ -225,6 +225,10 @@ fn a_saved_export_updates_open_browsers_and_a_broken_one_is_shown_over_the_last_
         assert!(text.contains("Perhaps") && text.contains("cases.csv") && text.contains("hint:"), "{text}");
         assert_eq!(b.eval("return document.querySelectorAll('#pages img').length;").as_u64(), Some(after.pages.len() as u64), "the pages stay under it");
     }
+    // The README's picture of a problem shown in place: PREVIEW_SCREENSHOT=path.png.
+    if let Some(path) = std::env::var_os("PREVIEW_SCREENSHOT") {
+        std::fs::write(path, browsers[0].screenshot()).unwrap();
+    }
 
     // Fixed: the problem clears by itself.
     save(&p.export(), &original);
@@ -233,9 +237,6 @@ fn a_saved_export_updates_open_browsers_and_a_broken_one_is_shown_over_the_last_
         b.wait_for("the problem to go", "return document.querySelector('#problems .problems') === null;", long);
         assert_eq!(shown(b, &key), changed_figure(&after.figures_csv, &before.figures_csv).1, "back to the first figure");
         assert_eq!(b.eval("return window.notReloaded || null;").as_str(), Some("still here"));
-    }
-    if let Some(path) = std::env::var_os("PREVIEW_SCREENSHOT") {
-        std::fs::write(path, browsers[0].screenshot()).unwrap();
     }
 }
 
