@@ -252,10 +252,14 @@ pub(crate) fn run(settings: Settings, shared: Arc<Shared>, requests: Receiver<Re
             changed.sort();
             changed.dedup();
             let s = &b.settings;
-            if changed.iter().any(|c| c.starts_with(&s.templates) || c.starts_with(&s.fonts)) {
-                b.load_engine();
-            }
-            b.replan(&changed, false);
+            let engine = changed.iter().any(|c| c.starts_with(&s.templates) || c.starts_with(&s.fonts));
+            // A bug met on the way is shown, and the server goes on.
+            b.contained(|b| {
+                if engine {
+                    b.load_engine();
+                }
+                b.replan(&changed, false);
+            });
         }
         // What a browser shows first, all at once; then the rest, one at a time.
         let now: Vec<String> = {
@@ -268,19 +272,40 @@ pub(crate) fn run(settings: Settings, shared: Arc<Shared>, requests: Receiver<Re
                 .collect()
         };
         if !now.is_empty() {
-            b.render(&now);
+            b.contained(|b| b.render(&now));
             continue;
         }
         if changed.is_empty() && wanted.is_empty() {
             let next = b.shared.state().reports.values().find(|r| r.stale && r.in_plan).map(|r| r.slug.clone());
             if let Some(slug) = next {
-                b.render(&[slug]);
+                b.contained(|b| b.render(std::slice::from_ref(&slug)));
+                // Not tried again and again if it failed this way.
+                if let Some(r) = b.shared.state().reports.get_mut(&slug) {
+                    r.stale = false;
+                }
             }
         }
     }
 }
 
 impl Builder {
+    /// Runs `step`; a panic in it (a bug) is shown on the index and every report page instead
+    /// of stopping the builder.
+    fn contained(&mut self, step: impl FnOnce(&mut Builder)) {
+        if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(self))) {
+            let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+            let mut state = self.shared.state();
+            state.general.push(format!(
+                "error: the preview failed while making the reports ({what})\n  hint: this is a bug, not a problem in your data; save a file to try again"
+            ));
+            for r in state.reports.values_mut() {
+                r.stale = false;
+            }
+            drop(state);
+            self.shared.notify(None, 0);
+        }
+    }
+
     /// The engine and the text model, made again (templates or fonts changed).
     fn load_engine(&mut self) {
         let made = Engine::new(&self.settings.templates, &self.settings.fonts)

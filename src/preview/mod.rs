@@ -206,7 +206,9 @@ fn watch(watched: &Watched, options: &Options, shared: Arc<builder::Shared>) -> 
     };
     match options.poll {
         Some(every) => {
-            let config = notify::Config::default().with_poll_interval(every).with_compare_contents(false);
+            // Contents, not only times: the polling watcher reads times to the second, and two saves
+            // within one second would look like one.
+            let config = notify::Config::default().with_poll_interval(every).with_compare_contents(true);
             let mut d = new_debouncer_opt::<_, notify::PollWatcher, NoCache>(options.debounce, None, handler, NoCache, config).map_err(failed)?;
             for (_, real) in &folders {
                 d.watch(real, RecursiveMode::Recursive).map_err(failed)?;

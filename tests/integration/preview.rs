@@ -23,13 +23,16 @@ struct Preview {
 
 impl Preview {
     fn start() -> Preview {
+        Preview::start_with(Options { addr: "127.0.0.1:0".parse().unwrap(), ..Options::default() })
+    }
+
+    fn start_with(options: Options) -> Preview {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&root().join("data"), &dir.path().join("data"));
         copy_tree(&root().join("report-templates"), &dir.path().join("report-templates"));
         let mut settings = Settings::for_root(dir.path());
         settings.fonts = root().join("fonts");
         settings.filter = Filter::new(Some("omi2".into()), None, None);
-        let options = Options { addr: "127.0.0.1:0".parse().unwrap(), ..Options::default() };
         let server = preview::start(&settings, &options).expect("the preview starts");
         let p = Preview { dir, settings, server };
         p.wait("the first plan", || p.server.snapshot(LANCASHIRE).is_some());
@@ -140,7 +143,8 @@ fn the_preview_serves_only_its_own_pages() {
 
 #[test]
 fn hostile_text_in_the_data_is_shown_as_text() {
-    let p = Preview::start();
+    // Polling, as on a network drive where file events do not arrive.
+    let p = Preview::start_with(Options { addr: "127.0.0.1:0".parse().unwrap(), poll: Some(Duration::from_millis(100)), ..Options::default() });
     let yaml_path = p.dir.path().join("data/inspections/omi2-2011-12/lancashire/inspection.yaml");
     let yaml = std::fs::read_to_string(&yaml_path).unwrap();
     let hostile = r#"<script>alert("owned")</script><img src=x onerror=alert(1)> & Co"#;
@@ -238,6 +242,7 @@ fn a_saved_export_updates_open_browsers_and_a_broken_one_is_shown_over_the_last_
         assert_eq!(shown(b, &key), changed_figure(&after.figures_csv, &before.figures_csv).1, "back to the first figure");
         assert_eq!(b.eval("return window.notReloaded || null;").as_str(), Some("still here"));
     }
+    assert!(!p.settings.output.exists(), "the preview wrote into the output folder");
 }
 
 #[test]
