@@ -148,6 +148,8 @@ pub(crate) fn execute(
             let clock = Instant::now();
             let rendered = render_job(job, &figures, settings, &inputs.frameworks, &inputs.set_keys, &names, text)?;
             drop(figures);
+            // The HTML edition, from the same model (not for the preview, which shows the pages).
+            let html = if settings.svg_pages { None } else { Some(text.html.render(&rendered)?) };
             let render_time = clock.elapsed();
             let ident = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().into_owned();
             let typeset_job = TypesetJob {
@@ -186,7 +188,7 @@ pub(crate) fn execute(
             // A correction keeps the version it replaces, under a name with its date.
             let supersede =
                 rendered.correction.as_ref().zip(job.correction.as_ref()).map(|(c, input)| (settings.output.join(&c.superseded), input.published.clone()));
-            let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, bytes, svg, pages, supersede };
+            let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, html, bytes, svg, pages, supersede };
             if !sink(job, out)? {
                 listener(Event::Done { pdf: &job.pdf, pages, written: false });
             }

@@ -210,6 +210,8 @@ fn published_figures(pdf: &Path, recorded: &str) -> Option<String> {
 pub struct Output {
     pub pdf: PathBuf,
     pub csv: Vec<u8>,
+    /// The HTML edition, written beside the PDF as `<name>.html`.
+    pub html: Option<String>,
     pub bytes: Vec<u8>,
     /// The pages as SVG images instead of a PDF (the preview).
     pub svg: Vec<String>,
@@ -243,6 +245,7 @@ pub(crate) fn write_all(
         };
         let result = kept
             .and_then(|()| publish::write_if_changed(&out.pdf.with_extension("figures.csv"), &out.csv))
+            .and_then(|()| out.html.as_ref().map_or(Ok(()), |html| publish::write_if_changed(&out.pdf.with_extension("html"), html.as_bytes())))
             .and_then(|()| publish::write_if_changed(&out.pdf, &out.bytes));
         match &result {
             Ok(()) => listener(Event::Done { pdf: &out.pdf, pages: out.pages, written: true }),

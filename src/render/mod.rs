@@ -5,6 +5,7 @@ pub mod aggregate_report;
 pub mod area;
 pub mod common;
 pub mod figures_csv;
+pub mod html;
 pub mod quality;
 pub mod questionnaire;
 pub mod text;

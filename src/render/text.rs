@@ -14,10 +14,12 @@ use crate::error::{Excerpt, Location, Problem};
 pub struct TextModel {
     env: Environment<'static>,
     dir: PathBuf,
+    /// The HTML edition's templates (`../html/` beside the text templates).
+    pub html: super::html::HtmlEdition,
 }
 
 impl TextModel {
-    /// Loads every `*.j2` file in `dir`.
+    /// Loads every `*.j2` file in `dir`, and the HTML edition's templates beside it.
     pub fn load(dir: &Path) -> Result<TextModel, Problem> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
@@ -48,7 +50,8 @@ impl TextModel {
             let source = crate::error::read_to_string(&path)?;
             env.add_template_owned(name, source).map_err(|e| template_problem(&path, &e))?;
         }
-        Ok(TextModel { env, dir: dir.to_path_buf() })
+        let html = super::html::HtmlEdition::load(&dir.parent().unwrap_or(Path::new(".")).join("html"))?;
+        Ok(TextModel { env, dir: dir.to_path_buf(), html })
     }
 
     /// Renders `name` with `context` into paragraphs (separated by blank lines), each with

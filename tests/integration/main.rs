@@ -15,6 +15,7 @@ mod end_to_end;
 mod filtered;
 mod fixtures;
 mod fuzz_readers;
+mod html_edition;
 mod ingest;
 mod injection;
 mod layout;

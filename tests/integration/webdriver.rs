@@ -110,6 +110,28 @@ impl Browser<'_> {
         answer["value"].clone()
     }
 
+    /// Runs `script` with `args`, asynchronously: the script calls its last argument with the
+    /// result.
+    pub fn eval_async(&self, script: &str, args: Vec<Value>) -> Value {
+        let (code, answer) = self.driver.call("POST", &format!("/session/{}/execute/async", self.id), Some(json!({ "script": script, "args": args }))).unwrap();
+        assert_eq!(code, 200, "script failed: {answer}");
+        answer["value"].clone()
+    }
+
+    /// Runs `script` with `args`.
+    pub fn eval_with(&self, script: &str, args: Vec<Value>) -> Value {
+        let (code, answer) = self.driver.call("POST", &format!("/session/{}/execute/sync", self.id), Some(json!({ "script": script, "args": args }))).unwrap();
+        assert_eq!(code, 200, "script failed: {answer}");
+        answer["value"].clone()
+    }
+
+    /// How long a script may run.
+    pub fn script_timeout(&self, timeout: Duration) {
+        let (code, answer) =
+            self.driver.call("POST", &format!("/session/{}/timeouts", self.id), Some(json!({ "script": timeout.as_millis() as u64 }))).unwrap();
+        assert_eq!(code, 200, "{answer}");
+    }
+
     /// Waits until `script` returns a value that is not null, false or empty; that value.
     pub fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
         let start = Instant::now();
