@@ -149,7 +149,24 @@ pub(crate) fn execute(
             let rendered = render_job(job, &figures, settings, &inputs.frameworks, &inputs.set_keys, &names, text)?;
             drop(figures);
             // The HTML edition, from the same model (not for the preview, which shows the pages).
+            let editions_clock = Instant::now();
             let html = if settings.svg_pages { None } else { Some(text.html.render(&rendered)?) };
+            // The data annexe, from the figures CSV.
+            let xlsx = if settings.svg_pages {
+                None
+            } else {
+                let fw = &inputs.frameworks[job.framework()];
+                let model: serde_json::Value = serde_json::from_slice(&rendered.data).unwrap_or_default();
+                let about = crate::render::annexe::About {
+                    title: model["doc"]["title"].as_str().unwrap_or_default(),
+                    framework: &fw.name,
+                    date: job.date,
+                    draft: job.draft,
+                    minimum: fw.minimum_relevant_cases,
+                };
+                Some(crate::render::annexe::workbook(&rendered.figures_csv, &about).map_err(|p| Problem { location: Box::new(Location::file(&job.pdf)), ..p })?)
+            };
+            let editions = editions_clock.elapsed();
             let render_time = clock.elapsed();
             let ident = job.pdf.strip_prefix(&settings.output).unwrap_or(&job.pdf).to_string_lossy().into_owned();
             let typeset_job = TypesetJob {
@@ -177,6 +194,7 @@ pub(crate) fn execute(
                 aggregate: aggregate_time,
                 render: render_time - rendered.chart_time,
                 charts: rendered.chart_time,
+                editions,
                 typeset: compile_time,
                 pdf_export: export_time,
                 ..Timings::default()
@@ -188,7 +206,7 @@ pub(crate) fn execute(
             // A correction keeps the version it replaces, under a name with its date.
             let supersede =
                 rendered.correction.as_ref().zip(job.correction.as_ref()).map(|(c, input)| (settings.output.join(&c.superseded), input.published.clone()));
-            let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, html, bytes, svg, pages, supersede };
+            let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, html, xlsx, bytes, svg, pages, supersede };
             if !sink(job, out)? {
                 listener(Event::Done { pdf: &job.pdf, pages, written: false });
             }

@@ -187,6 +187,8 @@ pub struct Timings {
     /// Report model and text (charts excluded).
     pub render: Duration,
     pub charts: Duration,
+    /// The HTML edition and the data annexe.
+    pub editions: Duration,
     pub typeset: Duration,
     pub pdf_export: Duration,
     pub write: Duration,
@@ -201,13 +203,14 @@ impl std::ops::AddAssign for Timings {
 }
 
 impl Timings {
-    fn fields_mut(&mut self) -> [&mut Duration; 8] {
+    fn fields_mut(&mut self) -> [&mut Duration; 9] {
         [
             &mut self.discover,
             &mut self.ingest,
             &mut self.aggregate,
             &mut self.render,
             &mut self.charts,
+            &mut self.editions,
             &mut self.typeset,
             &mut self.pdf_export,
             &mut self.write,
@@ -215,13 +218,14 @@ impl Timings {
     }
 
     /// `(stage, time)` in pipeline order.
-    pub fn stages(&self) -> [(&'static str, Duration); 8] {
+    pub fn stages(&self) -> [(&'static str, Duration); 9] {
         [
             ("discover", self.discover),
             ("ingest", self.ingest),
             ("aggregate", self.aggregate),
             ("render", self.render),
             ("charts", self.charts),
+            ("editions", self.editions),
             ("typeset", self.typeset),
             ("pdf export", self.pdf_export),
             ("write", self.write),

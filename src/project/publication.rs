@@ -212,6 +212,8 @@ pub struct Output {
     pub csv: Vec<u8>,
     /// The HTML edition, written beside the PDF as `<name>.html`.
     pub html: Option<String>,
+    /// The data annexe, written beside the PDF as `<name>.xlsx`.
+    pub xlsx: Option<Vec<u8>>,
     pub bytes: Vec<u8>,
     /// The pages as SVG images instead of a PDF (the preview).
     pub svg: Vec<String>,
@@ -246,6 +248,7 @@ pub(crate) fn write_all(
         let result = kept
             .and_then(|()| publish::write_if_changed(&out.pdf.with_extension("figures.csv"), &out.csv))
             .and_then(|()| out.html.as_ref().map_or(Ok(()), |html| publish::write_if_changed(&out.pdf.with_extension("html"), html.as_bytes())))
+            .and_then(|()| out.xlsx.as_ref().map_or(Ok(()), |xlsx| publish::write_if_changed(&out.pdf.with_extension("xlsx"), xlsx)))
             .and_then(|()| publish::write_if_changed(&out.pdf, &out.bytes));
         match &result {
             Ok(()) => listener(Event::Done { pdf: &out.pdf, pages: out.pages, written: true }),

@@ -2,6 +2,7 @@
 //! its sentences (MiniJinja text model), its charts and its figures as CSV.
 
 pub mod aggregate_report;
+pub mod annexe;
 pub mod area;
 pub mod common;
 pub mod figures_csv;

@@ -190,7 +190,7 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
     let check = std::process::Command::new(pdfua()).arg("check").args(&pdfs).output().expect("pdfua runs");
     assert!(check.status.success(), "pdfua found problems:\n{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
 
-    // Determinism: a second build gives the same bytes for every PDF and every HTML edition.
+    // Determinism: a second build gives the same bytes for every PDF, HTML edition and data annexe.
     let b = tempfile::tempdir().unwrap();
     let again = build(&root(), b.path(), false);
     assert_eq!(again.built.len(), summary.built.len());
@@ -200,8 +200,10 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
         let first = std::fs::read(&built.pdf).unwrap();
         let second = std::fs::read(b.path().join(rel)).unwrap();
         assert!(first == second, "{} differs between two builds", rel.display());
-        let html = |dir: &Path| std::fs::read(dir.join(rel).with_extension("html")).unwrap();
-        assert!(html(a.path()) == html(b.path()), "the HTML edition of {} differs between two builds", rel.display());
+        for (ext, what) in [("html", "HTML edition"), ("xlsx", "data annexe")] {
+            let read = |dir: &Path| std::fs::read(dir.join(rel).with_extension(ext)).unwrap();
+            assert!(read(a.path()) == read(b.path()), "the {what} of {} differs between two builds", rel.display());
+        }
         compared += 1;
     }
     assert_eq!(compared, 108);

@@ -7,6 +7,7 @@
 mod common;
 
 mod accessibility;
+mod annexe;
 mod broken_inputs;
 mod cli;
 mod comparators;
