@@ -164,7 +164,10 @@ pub(crate) fn execute(
                     draft: job.draft,
                     minimum: fw.minimum_relevant_cases,
                 };
-                Some(crate::render::annexe::workbook(&rendered.figures_csv, &about).map_err(|p| Problem { location: Box::new(Location::file(&job.pdf)), ..p })?)
+                Some(
+                    crate::render::annexe::workbook(&rendered.figures_csv, &about)
+                        .map_err(|p| Problem { location: Box::new(Location::file(&job.pdf)), ..p })?,
+                )
             };
             let editions = editions_clock.elapsed();
             let render_time = clock.elapsed();

@@ -34,7 +34,11 @@ struct Sheet {
 }
 
 const SHEETS: [Sheet; 6] = [
-    Sheet { name: "Scores", what: "headline scores (each pools the answers of several questions), per area and for all areas", keep: |k, b| k == "score" && b.is_empty() },
+    Sheet {
+        name: "Scores",
+        what: "headline scores (each pools the answers of several questions), per area and for all areas",
+        keep: |k, b| k == "score" && b.is_empty(),
+    },
     Sheet { name: "Sections", what: "figures of each section or standard of the framework", keep: |k, b| k == "section" && b.is_empty() },
     Sheet { name: "Questions", what: "figures of each question (key questions of the 2018 standards)", keep: |k, b| k == "question" && b.is_empty() },
     Sheet {
@@ -52,7 +56,8 @@ pub fn workbook(figures_csv: &[u8], about: &About<'_>) -> Result<Vec<u8>, Proble
 }
 
 fn make(figures_csv: &[u8], about: &About<'_>) -> Result<Vec<u8>, XlsxError> {
-    let rows: Vec<Vec<String>> = csv::Reader::from_reader(figures_csv).records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect();
+    let rows: Vec<Vec<String>> =
+        csv::Reader::from_reader(figures_csv).records().filter_map(Result::ok).map(|r| r.iter().map(str::to_string).collect()).collect();
     // Rows by characteristic leave the figure's title out in the CSV: it is their figure's.
     let titles: std::collections::HashMap<(String, String), String> =
         rows.iter().filter(|r| !r[3].is_empty()).map(|r| ((r[1].clone(), r[2].clone()), r[3].clone())).collect();
@@ -79,7 +84,10 @@ fn make(figures_csv: &[u8], about: &About<'_>) -> Result<Vec<u8>, XlsxError> {
     let cover = wb.add_worksheet().set_name("Cover")?;
     let mut lines: Vec<(String, Option<&Format>)> = vec![
         (format!("Data annexe: {}", about.title), Some(&heading)),
-        (format!("Every figure of the report, as published on {}{}.", about.date.long(), if about.draft { " (a DRAFT, not for publication)" } else { "" }), None),
+        (
+            format!("Every figure of the report, as published on {}{}.", about.date.long(), if about.draft { " (a DRAFT, not for publication)" } else { "" }),
+            None,
+        ),
         (format!("Source: HM Inspectorate of Probation, case assessments of the {} inspection programme.", about.framework), None),
         ("Publisher and contact: HM Inspectorate of Probation, 1st Floor Civil Justice Centre, 1 Bridge Street West, Manchester, M3 3FX.".into(), None),
         ("The same figures are in the report's figures CSV; this workbook adds the 95% intervals the report prints.".into(), None),
@@ -203,10 +211,8 @@ fn make(figures_csv: &[u8], about: &About<'_>) -> Result<Vec<u8>, XlsxError> {
 
 /// The cells from A1 to the last row as a named table with a header row.
 fn table(ws: &mut rust_xlsxwriter::Worksheet, name: &str, columns: &[&str], rows: u32) -> Result<(), XlsxError> {
-    let t = Table::new()
-        .set_name(name)
-        .set_style(TableStyle::Light1)
-        .set_columns(&columns.iter().map(|c| TableColumn::new().set_header(*c)).collect::<Vec<_>>());
+    let t =
+        Table::new().set_name(name).set_style(TableStyle::Light1).set_columns(&columns.iter().map(|c| TableColumn::new().set_header(*c)).collect::<Vec<_>>());
     ws.add_table(0, 0, rows.max(1), columns.len() as u16 - 1, &t)?;
     Ok(())
 }

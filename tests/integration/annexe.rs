@@ -59,17 +59,17 @@ fn every_annexe_reads_back_as_its_figures_csv_and_its_pdf() {
             for row in rows {
                 assert!(row.iter().all(|c| !matches!(c, Data::Empty)), "{name} {sheet}: a blank cell in the table: {row:?}");
                 let cell = |h: &str| &row[col(h)];
-                let breakdown = if sheet == "By_characteristic" {
-                    format!("{}={}", text(cell("Characteristic")), text(cell("Value")))
-                } else {
-                    String::new()
-                };
+                let breakdown = if sheet == "By_characteristic" { format!("{}={}", text(cell("Characteristic")), text(cell("Value"))) } else { String::new() };
                 let kind = match sheet.as_str() {
                     "Scores" => "score".to_string(),
                     "Sections" => "section".to_string(),
                     "Questions" => "question".to_string(),
                     "Lowest_and_highest" => text(cell("Lowest or highest")),
-                    "Ratings" => ["standard", "overall"].iter().find(|k| expected.contains_key(&(text(cell("Group")), text(cell("Figure id")), String::new(), k.to_string()))).unwrap().to_string(),
+                    "Ratings" => ["standard", "overall"]
+                        .iter()
+                        .find(|k| expected.contains_key(&(text(cell("Group")), text(cell("Figure id")), String::new(), k.to_string())))
+                        .unwrap()
+                        .to_string(),
                     _ => text(cell("Figure type")),
                 };
                 let key = (text(cell("Group")), text(cell("Figure id")), breakdown, kind);

@@ -77,8 +77,13 @@ fn every_sample_html_report_is_accessible_and_valid() {
         // Every chart is an image named by its caption and described by its alt text.
         let unnamed = browser.eval("return Array.from(document.querySelectorAll('figure svg')).filter(s => s.getAttribute('role') !== 'img' || !s.querySelector('title') || !s.querySelector('desc') || !s.querySelector('desc').textContent.trim()).length;");
         assert_eq!(unnamed.as_u64(), Some(0), "a chart without title or description in {}", file.display());
+        // No table wider than the text column (at a laptop's 1100 px): split, not scrolled.
+        let wide = browser.eval("const w = document.querySelector('main').clientWidth; return Array.from(document.querySelectorAll('table')).filter(t => t.scrollWidth > w + 2).map(t => (t.caption ? t.caption.textContent : t.rows[0].textContent).slice(0, 80) + ': ' + t.scrollWidth + ' px in ' + w);");
+        for t in wide.as_array().cloned().unwrap_or_default() {
+            violations.push(format!("{}: table wider than the page: {}", file.strip_prefix(out.path()).unwrap().display(), t.as_str().unwrap_or_default()));
+        }
     }
-    assert!(violations.is_empty(), "axe-core found {} violations:\n{}", violations.len(), violations.join("\n"));
+    assert!(violations.is_empty(), "{} problems (axe-core violations, tables too wide):\n{}", violations.len(), violations.join("\n"));
 }
 
 #[test]
