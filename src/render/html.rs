@@ -159,7 +159,7 @@ fn with_contents(html: &str) -> String {
     }
     out.push_str(rest);
     // Each h2, with its h3s under it.
-    let mut items: Vec<(&str, String, Vec<(&str, String)>)> = Vec::new();
+    let mut items: Vec<ContentsEntry<'_>> = Vec::new();
     for (level, id, text) in &contents {
         let text = strip_tags(text);
         match (level, items.last_mut()) {
@@ -183,6 +183,9 @@ fn with_contents(html: &str) -> String {
     nav.push_str("</ol>\n</nav>");
     out.replacen("<!--contents-->", &nav, 1)
 }
+
+/// A heading of the contents list: its id, its text, and the headings under it.
+type ContentsEntry<'a> = (&'a str, String, Vec<(&'a str, String)>);
 
 fn strip_tags(html: &str) -> String {
     let mut out = String::new();
