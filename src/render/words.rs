@@ -1,8 +1,24 @@
-//! Figures in words: percentages and proportion words for summaries.
+//! Figures in words: proportion words for summaries, as the inspectorate writes them.
 
-/// A proportion in words for summaries: 73 → "just under three-quarters", 40 → "fewer than half".
+/// The fractions a proportion is named by, in order.
+const LANDMARKS: [(f64, &str); 10] = [
+    (10.0, "one in ten"),
+    (20.0, "a fifth"),
+    (25.0, "a quarter"),
+    (100.0 / 3.0, "a third"),
+    (50.0, "half"),
+    (60.0, "three-fifths"),
+    (200.0 / 3.0, "two-thirds"),
+    (75.0, "three-quarters"),
+    (80.0, "four-fifths"),
+    (90.0, "nine in ten"),
+];
+
+/// A proportion in words for summaries: the fraction it equals once rounded as the report
+/// prints it (`50` "half", `67` "two-thirds"), else "just under" or "just over" a fraction
+/// within two points, else "over" the fraction below it or "fewer than" the one above, whichever
+/// is nearer (`37` "over a third", `30` "fewer than a third", `85` "over four-fifths").
 pub fn proportion_words(percent: f64) -> String {
-    const FRACTIONS: [(f64, &str); 5] = [(25.0, "a quarter"), (100.0 / 3.0, "a third"), (50.0, "half"), (200.0 / 3.0, "two-thirds"), (75.0, "three-quarters")];
     let p = percent;
     if p <= 0.0 {
         return "none".into();
@@ -13,29 +29,43 @@ pub fn proportion_words(percent: f64) -> String {
     if p >= 95.0 {
         return "almost all".into();
     }
-    if p <= 5.0 {
+    if p < 5.0 {
         return "very few".into();
     }
-    for (f, name) in FRACTIONS {
-        if (p - f).abs() <= 3.0 {
-            return if p < f - 0.5 {
-                format!("just under {name}")
-            } else if p > f + 0.5 {
-                format!("just over {name}")
-            } else {
-                name.to_string()
-            };
+    let shown = crate::framework::rules::round_half_up(p) as f64;
+    for (l, name) in LANDMARKS {
+        if shown == crate::framework::rules::round_half_up(l) as f64 {
+            return name.to_string();
         }
     }
-    match p {
-        p if p < 25.0 => "fewer than a quarter",
-        p if p < 100.0 / 3.0 => "more than a quarter",
-        p if p < 50.0 => "fewer than half",
-        p if p < 200.0 / 3.0 => "more than half",
-        p if p < 75.0 => "more than two-thirds",
-        _ => "most",
+    for (l, name) in LANDMARKS {
+        if (p - l).abs() <= 2.0 {
+            return if p < l { format!("just under {name}") } else { format!("just over {name}") };
+        }
     }
-    .into()
+    let below = LANDMARKS.iter().rev().find(|(l, _)| *l < p);
+    let above = LANDMARKS.iter().find(|(l, _)| *l > p);
+    match (below, above) {
+        (Some((a, an)), Some((b, bn))) => {
+            if p - a <= b - p {
+                over(an)
+            } else {
+                format!("fewer than {bn}")
+            }
+        }
+        (Some((_, an)), None) => over(an),
+        (None, Some((_, bn))) => format!("fewer than {bn}"),
+        (None, None) => unreachable!("landmarks are not empty"),
+    }
+}
+
+/// "over a third", but "more than half".
+fn over(name: &str) -> String {
+    if name == "half" {
+        "more than half".into()
+    } else {
+        format!("over {name}")
+    }
 }
 
 #[cfg(test)]
@@ -43,21 +73,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words() {
-        assert_eq!(proportion_words(73.0), "just under three-quarters");
-        assert_eq!(proportion_words(75.0), "three-quarters");
-        assert_eq!(proportion_words(77.0), "just over three-quarters");
-        assert_eq!(proportion_words(40.0), "fewer than half");
-        assert_eq!(proportion_words(48.0), "just under half");
-        assert_eq!(proportion_words(50.0), "half");
-        assert_eq!(proportion_words(58.0), "more than half");
-        assert_eq!(proportion_words(85.0), "most");
-        assert_eq!(proportion_words(97.0), "almost all");
-        assert_eq!(proportion_words(2.0), "very few");
-        assert_eq!(proportion_words(15.0), "fewer than a quarter");
-        assert_eq!(proportion_words(66.0), "just under two-thirds");
-        assert_eq!(proportion_words(67.0), "two-thirds");
-        assert_eq!(proportion_words(100.0), "all");
-        assert_eq!(proportion_words(0.0), "none");
+    fn proportions_read_as_the_inspectorate_writes_them() {
+        // (percentage, words): each row checked by hand against its nearest fractions.
+        let table: [(f64, &str); 30] = [
+            (0.0, "none"),
+            (3.0, "very few"),
+            (8.0, "just under one in ten"),
+            (15.0, "over one in ten"),
+            (20.0, "a fifth"),
+            (25.0, "a quarter"),
+            (29.0, "over a quarter"),
+            (30.0, "fewer than a third"),
+            (33.0, "a third"),
+            (33.4, "a third"),
+            (35.0, "just over a third"),
+            (37.0, "over a third"),
+            (40.0, "over a third"),
+            (45.0, "fewer than half"),
+            (46.0, "fewer than half"),
+            (48.0, "just under half"),
+            (50.0, "half"),
+            (55.0, "more than half"),
+            (60.0, "three-fifths"),
+            (64.0, "fewer than two-thirds"),
+            (66.6, "two-thirds"),
+            (71.0, "fewer than three-quarters"),
+            (73.0, "just under three-quarters"),
+            (77.0, "just over three-quarters"),
+            (79.0, "just under four-fifths"),
+            (85.0, "over four-fifths"),
+            (88.0, "just under nine in ten"),
+            (94.0, "over nine in ten"),
+            (97.0, "almost all"),
+            (100.0, "all"),
+        ];
+        for (p, words) in table {
+            assert_eq!(proportion_words(p), words, "{p}%");
+        }
+        // 79% to 94% are not all "most": the fraction is named.
+        let words: std::collections::BTreeSet<String> = (79..=94).map(|p| proportion_words(p as f64)).collect();
+        assert!(words.len() >= 5 && !words.contains("most"), "{words:?}");
     }
 }
