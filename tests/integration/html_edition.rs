@@ -121,7 +121,7 @@ fn the_html_edition_says_what_the_pdf_says() {
 }
 
 #[test]
-fn hostile_text_in_the_html_edition_stays_text() {
+fn hostile_text_in_the_html_edition_stays_text_and_a_draft_is_marked() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&root().join("data"), &dir.path().join("data"));
     let yaml_path = dir.path().join("data/inspections/omi2-2011-12/lancashire/inspection.yaml");
@@ -132,11 +132,14 @@ fn hostile_text_in_the_html_edition_stays_text() {
     s.templates = root().join("report-templates");
     s.fonts = root().join("fonts");
     s.filter = inspection_reports::project::Filter::new(Some("omi2".into()), None, None);
+    // As drafts: the HTML edition is marked as the PDF is.
+    s.draft = true;
     let summary = inspection_reports::project::run(&s, &|_| {});
     assert!(summary.problems.is_empty(), "{}", summary.problems);
     for file in html_files(&s.output) {
         let html = std::fs::read_to_string(&file).unwrap();
         assert!(!html.contains("<script") && !html.contains("<img"), "{}: markup from the data", file.display());
+        assert!(html.contains("DRAFT – not for publication") && html.contains("(draft)</title>"), "{}: the draft mark", file.display());
         if file.ends_with("lancashire.html") || file.ends_with("omi2-2011-12.html") {
             assert!(html.contains("&lt;script&gt;alert("), "{}: the name is shown as text", file.display());
         }

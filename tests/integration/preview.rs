@@ -178,6 +178,10 @@ fn a_saved_export_updates_open_browsers_and_a_broken_one_is_shown_over_the_last_
         // Gone if the page reloads.
         b.eval("window.notReloaded = 'still here'; return null;");
     }
+    // A third browser on the index of reports.
+    let index = driver.browser();
+    index.goto(&p.url("/"));
+    index.wait_for("the index", "return document.querySelector('a[href=\"/report/omi2/2011-12/lancashire\"]') !== null;", long);
     let before = p.server.snapshot(LANCASHIRE).unwrap();
     assert!(before.problems.is_empty(), "{:?}", before.problems);
     let shown = |b: &crate::webdriver::Browser<'_>, key: &str| -> String {
@@ -233,6 +237,13 @@ fn a_saved_export_updates_open_browsers_and_a_broken_one_is_shown_over_the_last_
     if let Some(path) = std::env::var_os("PREVIEW_SCREENSHOT") {
         std::fs::write(path, browsers[0].screenshot()).unwrap();
     }
+
+    // The index says so too, by itself.
+    index.wait_for(
+        "the index to show Lancashire's problem",
+        "const a = document.querySelector('a[href=\"/report/omi2/2011-12/lancashire\"]'); return a && a.closest('tr').textContent.includes('1 problem');",
+        long,
+    );
 
     // Fixed: the problem clears by itself.
     save(&p.export(), &original);

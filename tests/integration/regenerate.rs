@@ -106,6 +106,16 @@ fn a_correction_rebuilds_exactly_the_reports_it_touches() {
     assert!(notice < text.find("Foreword").unwrap(), "the notice comes before the foreword");
     assert!(text.contains(reason), "{text}");
     assert!(text.contains("Figure Was Now"), "the changed figures, before and after");
+    // The HTML edition carries the same notice, before its foreword, and the annexe the new figures.
+    let html = std::fs::read_to_string(out.join("omi2/2011-12/lancashire.html")).unwrap();
+    let notice = html.find("Corrected on 14 September 2012").expect("a dated notice in the HTML edition");
+    assert!(notice < html.find(">Foreword</h2>").unwrap() && html.contains(&reason.replace('\'', "&#x27;")), "the notice before the foreword, with its reason");
+    let new_csv = std::fs::read_to_string(out.join("omi2/2011-12/lancashire.figures.csv")).unwrap();
+    let mut annexe: calamine::Xlsx<_> = calamine::open_workbook(out.join("omi2/2011-12/lancashire.xlsx")).unwrap();
+    let scores = calamine::Reader::worksheet_range(&mut annexe, "Scores").unwrap();
+    let first = scores.rows().nth(1).unwrap();
+    let csv_first = new_csv.lines().nth(1).unwrap();
+    assert!(csv_first.contains(&format!(",{},{},", first[3], first[4])), "the annexe has the corrected figures: {csv_first} / {first:?}");
     // The superseded version is kept, byte for byte, under a name with the date, and the
     // corrections log lists the correction.
     assert_eq!(std::fs::read(out.join("omi2/2011-12/lancashire.superseded-2012-09-14.pdf")).unwrap(), old_bytes);
