@@ -112,13 +112,16 @@ pub fn marks_too_few(chart: &BarChart) -> bool {
     chart.groups.iter().flat_map(|g| &g.bars).any(|b| b.value.is_none() && b.label.contains(" of "))
 }
 
+/// Room under the axis for the reference line's label, below the tick labels.
+const REFERENCE_H: i32 = 44;
+
 /// The size of a bar chart as drawn, in SVG px: `(width, height)`.
 pub fn bar_chart_size(chart: &BarChart) -> (u32, u32) {
     let (_, width) = bar_layout(chart);
     let wrapped: Vec<Vec<String>> = chart.groups.iter().map(|g| wrap(&g.label, 28)).collect();
     let heights = group_heights(chart, &wrapped);
     let body: i32 = heights.iter().sum::<i32>() + GROUP_GAP * (chart.groups.len().saturating_sub(1) as i32);
-    (width as u32, (TOP + body + AXIS_H + if chart.reference.is_some() { 26 } else { 0 }) as u32)
+    (width as u32, (TOP + body + AXIS_H + if chart.reference.is_some() { REFERENCE_H } else { 0 }) as u32)
 }
 
 /// How tall a bar chart is on the page, in points, drawn across the text block.
@@ -210,7 +213,8 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
     if let Some((label, v)) = &chart.reference {
         let rx = x(*v);
         root.draw(&PathElement::new(vec![(rx, TOP - 6), (rx, axis_y)], INK.stroke_width(2)))?;
-        root.draw(&Text::new(label.clone(), (rx, axis_y + 22), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
+        // Its label on a line of its own under the tick labels (it ran into them, one line up).
+        root.draw(&Text::new(label.clone(), (rx, axis_y + 12 + TICK_SIZE), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
     for (label, lx, ly) in labels {
         let w = text_width(&label, LABEL_SIZE);
