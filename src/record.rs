@@ -42,6 +42,12 @@ pub struct Entry {
     /// Content hashes of what was written.
     pub pdf: String,
     pub figures_csv: String,
+    /// Content hashes of its HTML edition and data annexe (absent in records written before
+    /// there were any): a correction keeps the versions these name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xlsx: Option<String>,
     /// Hashes of the PDFs this one replaced, oldest first.
     #[serde(default)]
     pub replaced: Vec<String>,
@@ -258,6 +264,8 @@ mod tests {
                 inputs: [("program".to_string(), "0.1.0".to_string())].into(),
                 pdf: hash(b"pdf"),
                 figures_csv: hash(b"csv"),
+                html: Some(hash(b"html")),
+                xlsx: None,
                 replaced: vec![],
                 corrections: vec![],
                 text: [("summary".to_string(), hash(b"text"))].into(),

@@ -209,11 +209,13 @@ pub(crate) fn execute(
             // A correction keeps the version it replaces, under a name with its date.
             let supersede =
                 rendered.correction.as_ref().zip(job.correction.as_ref()).map(|(c, input)| (settings.output.join(&c.superseded), input.published.clone()));
-            let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, html, xlsx, bytes, svg, pages, supersede };
+            let supersede_editions = job.correction.as_ref().map(|c| c.published_editions.clone()).unwrap_or_default();
+            let editions = (html.as_ref().map(|h| crate::record::hash(h.as_bytes())), xlsx.as_ref().map(|x| crate::record::hash(x)));
+            let out = Output { pdf: job.pdf.clone(), csv: rendered.figures_csv, html, xlsx, bytes, svg, pages, supersede, supersede_editions };
             if !sink(job, out)? {
                 listener(Event::Done { pdf: &job.pdf, pages, written: false });
             }
-            Ok(Built { pdf: job.pdf.clone(), pages, hashes, correction, text, timings })
+            Ok(Built { pdf: job.pdf.clone(), pages, hashes, editions, correction, text, timings })
         });
         if result.is_err() {
             listener(Event::Failed(&job.pdf));

@@ -152,6 +152,8 @@ pub struct Built {
     pub pages: usize,
     /// Content hashes of the PDF and figures CSV made.
     pub hashes: (String, String),
+    /// Content hashes of its HTML edition and data annexe.
+    pub editions: (Option<String>, Option<String>),
     /// The correction it publishes, if it corrects a published report.
     pub correction: Option<crate::record::Correction>,
     /// Hashes of its text, by part, for the record.

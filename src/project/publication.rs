@@ -27,11 +27,16 @@ pub(crate) fn prepare(plan: &mut Plan, inputs: &super::inputs::Inputs, record: &
         let key = crate::record::key(&settings.output, &job.pdf);
         // What was published: as recorded, or, for a PDF published before there was a record
         // (or after it was deleted), the files themselves.
-        let (pdf_hash, csv_hash, earlier, previous_text) = match record.reports.get(&key) {
-            Some(entry) => (entry.pdf.clone(), entry.figures_csv.clone(), entry.corrections.clone(), entry.text.clone()),
+        let (pdf_hash, csv_hash, earlier, previous_text, editions) = match record.reports.get(&key) {
+            Some(entry) => {
+                (entry.pdf.clone(), entry.figures_csv.clone(), entry.corrections.clone(), entry.text.clone(), (entry.html.clone(), entry.xlsx.clone()))
+            }
             None => match (std::fs::read(&job.pdf), std::fs::read(job.pdf.with_extension("figures.csv"))) {
                 (Err(_), _) => continue,
-                (Ok(pdf), Ok(csv)) => (crate::record::hash(&pdf), crate::record::hash(&csv), Vec::new(), BTreeMap::new()),
+                (Ok(pdf), Ok(csv)) => {
+                    let edition = |ext: &str| std::fs::read(job.pdf.with_extension(ext)).ok().map(|b| crate::record::hash(&b));
+                    (crate::record::hash(&pdf), crate::record::hash(&csv), Vec::new(), BTreeMap::new(), (edition("html"), edition("xlsx")))
+                }
                 (Ok(_), Err(_)) => {
                     refused.push(job.pdf.clone());
                     continue;
@@ -54,6 +59,7 @@ pub(crate) fn prepare(plan: &mut Plan, inputs: &super::inputs::Inputs, record: &
             superseded: superseded_name(&settings.output, &key, &pdf_hash, new.as_ref().map(|c| c.0)),
             new,
             published: (pdf_hash, csv_hash),
+            published_editions: editions,
             previous_text,
         });
     }
@@ -221,6 +227,8 @@ pub struct Output {
     /// Where to keep the PDF (and figures CSV) this one replaces, a correction, with the
     /// recorded hashes of the published PDF and CSV.
     pub supersede: Option<(PathBuf, (String, String))>,
+    /// The recorded hashes of the published HTML edition and data annexe, kept likewise.
+    pub supersede_editions: (Option<String>, Option<String>),
 }
 
 /// The disk sink: writes each typeset report (its figures CSV, then its PDF) as it arrives;
@@ -241,7 +249,13 @@ pub(crate) fn write_all(
         };
         let kept = match &out.supersede {
             Some((to, (pdf_hash, csv_hash))) => {
-                keep(&out.pdf.with_extension("figures.csv"), &to.with_extension("figures.csv"), csv_hash).and_then(|()| keep(&out.pdf, to, pdf_hash))
+                let (html_hash, xlsx_hash) = &out.supersede_editions;
+                let edition =
+                    |ext: &str, hash: &Option<String>| hash.as_ref().map_or(Ok(()), |h| keep(&out.pdf.with_extension(ext), &to.with_extension(ext), h));
+                edition("html", html_hash)
+                    .and_then(|()| edition("xlsx", xlsx_hash))
+                    .and_then(|()| keep(&out.pdf.with_extension("figures.csv"), &to.with_extension("figures.csv"), csv_hash))
+                    .and_then(|()| keep(&out.pdf, to, pdf_hash))
             }
             None => Ok(()),
         };
@@ -280,6 +294,8 @@ pub(crate) fn record_built(record: &mut Record, plan: &Plan, built: &[Built], se
             inputs: job.inputs.clone(),
             pdf: b.hashes.0.clone(),
             figures_csv: b.hashes.1.clone(),
+            html: b.editions.0.clone(),
+            xlsx: b.editions.1.clone(),
             replaced,
             corrections,
             text: b.text.clone(),

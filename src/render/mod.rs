@@ -27,6 +27,8 @@ pub struct CorrectionInput {
     pub superseded: String,
     /// The recorded hashes of the published PDF and figures CSV.
     pub published: (String, String),
+    /// Hashes of the published HTML edition and data annexe, where known.
+    pub published_editions: (Option<String>, Option<String>),
     /// The recorded hashes of the published version's text, by part (empty for a report
     /// published before the record kept them: then only its figures are compared).
     pub previous_text: std::collections::BTreeMap<String, String>,

@@ -72,6 +72,8 @@ fn a_correction_rebuilds_exactly_the_reports_it_touches() {
     expected.sort();
     let old_lancashire = record["reports"]["omi2/2011-12/lancashire.pdf"]["pdf"].as_str().unwrap().to_string();
     let old_bytes = std::fs::read(out.join("omi2/2011-12/lancashire.pdf")).unwrap();
+    let old_html = std::fs::read(out.join("omi2/2011-12/lancashire.html")).unwrap();
+    let old_xlsx = std::fs::read(out.join("omi2/2011-12/lancashire.xlsx")).unwrap();
     let before = mtimes(&out);
     // Published figures change: without a date and a reason, nothing is republished.
     let undated = run(true);
@@ -119,6 +121,13 @@ fn a_correction_rebuilds_exactly_the_reports_it_touches() {
     // The superseded version is kept, byte for byte, under a name with the date, and the
     // corrections log lists the correction.
     assert_eq!(std::fs::read(out.join("omi2/2011-12/lancashire.superseded-2012-09-14.pdf")).unwrap(), old_bytes);
+    // Its HTML edition and data annexe too, as they were published.
+    for (ext, old) in [("html", &old_html), ("xlsx", &old_xlsx)] {
+        let kept = std::fs::read(out.join(format!("omi2/2011-12/lancashire.superseded-2012-09-14.{ext}"))).unwrap_or_else(|e| panic!("superseded {ext}: {e}"));
+        assert!(kept == **old, "the superseded {ext} is the published one");
+        assert!(std::fs::read(out.join(format!("omi2/2011-12/lancashire.{ext}"))).unwrap() != **old, "the {ext} is the corrected one");
+    }
+    assert_eq!(entry["html"].as_str().unwrap(), inspection_reports::record::hash(&std::fs::read(out.join("omi2/2011-12/lancashire.html")).unwrap()));
     assert_eq!(entry["corrections"][0]["superseded"].as_str().unwrap(), "omi2/2011-12/lancashire.superseded-2012-09-14.pdf");
     let log = std::fs::read_to_string(out.join("corrections.csv")).unwrap();
     assert!(log.lines().any(|l| l.starts_with("2012-09-14,omi2/2011-12/lancashire.pdf,")), "{log}");
