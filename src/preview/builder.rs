@@ -54,8 +54,6 @@ pub(crate) struct State {
     pub general: Vec<String>,
     /// Every page of every report held, by content hash.
     pub svgs: HashMap<String, Arc<String>>,
-    /// Bumped whenever the list of reports or their state changes.
-    pub generation: u64,
     /// The first plan is made.
     pub ready: bool,
     /// The engine could not be made (a template folder that cannot be read): why.
@@ -293,7 +291,7 @@ impl Builder {
     /// of stopping the builder.
     fn contained(&mut self, step: impl FnOnce(&mut Builder)) {
         if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(self))) {
-            let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+            let what = execute::panic_message(&*panic);
             let mut state = self.shared.state();
             state.general.push(format!(
                 "error: the preview failed while making the reports ({what})\n  hint: this is a bug, not a problem in your data; save a file to try again"
@@ -348,16 +346,7 @@ impl Builder {
                     let reads: BTreeSet<PathBuf> = job.reads().map(Path::to_path_buf).collect();
                     let affected = everything || changed.iter().any(|c| reads.contains(c));
                     let r = state.reports.entry(slug.clone()).or_insert_with(|| new_report(&slug, job));
-                    let (title, framework, period, aggregate, status) = describe(job);
-                    r.title = title;
-                    r.framework = framework;
-                    r.period = period;
-                    r.aggregate = aggregate;
-                    r.status = status;
-                    r.reads = reads;
-                    r.pdf = job.pdf.clone();
-                    r.published = job.published.clone();
-                    r.in_plan = true;
+                    planned(r, job, reads);
                     if affected {
                         r.stale = true;
                     }
@@ -386,7 +375,6 @@ impl Builder {
                 }
             }
             state.general = problems.0.iter().zip(&placed).filter(|(_, placed)| !**placed).map(|(p, _)| p.render("error", false)).collect();
-            state.generation += 1;
             state.ready = true;
         }
         self.current = made;
@@ -464,7 +452,6 @@ impl Builder {
             }
             let held: BTreeSet<&String> = state.reports.values().flat_map(|r| &r.pages).collect();
             state.svgs.retain(|h, _| held.contains(h));
-            state.generation += 1;
         }
         tracing::debug!(reports = jobs.len(), took = ?clock.elapsed(), "rendered");
         for (slug, version) in notify {
@@ -487,7 +474,7 @@ fn belongs(p: &Problem, r: &Report) -> bool {
 }
 
 fn new_report(slug: &str, job: &Job) -> Report {
-    Report {
+    let mut r = Report {
         slug: slug.to_string(),
         title: String::new(),
         framework: String::new(),
@@ -496,8 +483,8 @@ fn new_report(slug: &str, job: &Job) -> Report {
         status: "draft",
         in_plan: true,
         reads: BTreeSet::new(),
-        pdf: job.pdf.clone(),
-        published: job.published.clone(),
+        pdf: PathBuf::new(),
+        published: PathBuf::new(),
         pages: Vec::new(),
         page_count: 0,
         figures: String::new(),
@@ -508,14 +495,20 @@ fn new_report(slug: &str, job: &Job) -> Report {
         render_problems: Vec::new(),
         stale: true,
         viewers: 0,
-    }
+    };
+    planned(&mut r, job, BTreeSet::new());
+    r
 }
 
-/// Title, framework, period, whether an aggregate, status.
-fn describe(job: &Job) -> (String, String, String, bool, &'static str) {
+/// What the current plan says of a report: its names, status, paths and the files it reads.
+fn planned(r: &mut Report, job: &Job, reads: BTreeSet<PathBuf>) {
     let status = |s: crate::inspection::Status| if s == crate::inspection::Status::Draft { "draft" } else { "published" };
-    match &job.what {
+    (r.title, r.framework, r.period, r.aggregate, r.status) = match &job.what {
         JobKind::Area { inspection: i, .. } => (i.area.clone(), i.framework.clone(), i.period.clone(), false, status(i.status)),
         JobKind::Aggregate { spec, .. } => (spec.title.clone(), spec.framework.clone(), spec.period.clone(), true, status(spec.status)),
-    }
+    };
+    r.reads = reads;
+    r.pdf = job.pdf.clone();
+    r.published = job.published.clone();
+    r.in_plan = true;
 }

@@ -31,11 +31,10 @@ fn env() -> &'static Environment<'static> {
 }
 
 fn render(name: &str, ctx: minijinja::Value) -> String {
-    env().get_template(name).and_then(|t| t.render(ctx)).unwrap_or_else(|e| format!("<!DOCTYPE html><title>Error</title><pre>{}</pre>", escape(&e.to_string())))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    env()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .unwrap_or_else(|e| format!("<!DOCTYPE html><title>Error</title><pre>{}</pre>", crate::render::html::escape(&e.to_string())))
 }
 
 #[derive(Serialize)]

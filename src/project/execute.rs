@@ -451,11 +451,16 @@ fn undrawable_text(engine: &Engine, value: &serde_json::Value, path: String, out
     }
 }
 
+/// What a panic said (its message, if it was text).
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default()
+}
+
 /// Runs the making of the report `pdf`; a panic in it (a bug) becomes that report's failure,
 /// named, and leaves the other reports to build.
 fn contained<T>(pdf: &Path, make: impl FnOnce() -> Result<T, Problems>) -> Result<T, Problems> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(make)).unwrap_or_else(|panic| {
-        let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+        let what = panic_message(&*panic);
         Err(Problem::internal(Location::file(pdf), format!("not built: the program failed while making this report ({what})"))
             .with_hint("this is a bug, not a problem in your data: please report it with the inputs of this report; the other reports were built")
             .into())

@@ -123,7 +123,8 @@ fn rating_colours(value: &serde_json::Value, out: &mut BTreeMap<String, (String,
     }
 }
 
-fn escape(text: &str) -> String {
+/// `text` as HTML text or attribute value.
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
