@@ -27,6 +27,7 @@ pub mod inspection;
 pub mod preview;
 pub mod project;
 pub mod publish;
+pub mod publisher;
 pub mod record;
 pub mod render;
 pub mod stats;

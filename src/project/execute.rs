@@ -146,7 +146,7 @@ pub(crate) fn execute(
                 }
             };
             let clock = Instant::now();
-            let rendered = render_job(job, &figures, settings, &inputs.frameworks, &inputs.set_keys, &names, text)?;
+            let rendered = render_job(job, &figures, settings, inputs, &names, text)?;
             drop(figures);
             // The HTML edition, from the same model (not for the preview, which shows the pages).
             let editions_clock = Instant::now();
@@ -163,6 +163,7 @@ pub(crate) fn execute(
                     date: job.date,
                     draft: job.draft,
                     minimum: fw.minimum_relevant_cases,
+                    front: inputs.publisher.at(job.date),
                 };
                 Some(
                     crate::render::annexe::workbook(&rendered.figures_csv, &about)
@@ -330,11 +331,12 @@ fn render_job(
     job: &Job,
     figures: &SetFigures,
     settings: &Settings,
-    frameworks: &BTreeMap<String, FrameworkSpec>,
-    set_keys: &[(String, String)],
+    inputs: &Inputs,
     names: &BTreeMap<String, BTreeMap<String, String>>,
     text: &TextModel,
 ) -> Result<RenderedReport, Problems> {
+    let (frameworks, set_keys) = (&inputs.frameworks, &inputs.set_keys[..]);
+    let publisher = &*inputs.publisher;
     match &job.what {
         JobKind::Area { inspection, cases, set, members, without } => {
             let fw = &frameworks[&inspection.framework];
@@ -368,6 +370,7 @@ fn render_job(
                 previous_figures,
                 without,
                 correction: job.correction.as_ref(),
+                publisher,
             };
             Ok(area::render(&input, text)?)
         }
@@ -389,6 +392,7 @@ fn render_job(
                         previous_figures: None,
                         without: &[],
                         correction: None,
+                        publisher,
                     };
                     ratings.insert(i.id.clone(), aggregate_report::area_ratings(&input)?);
                 }
@@ -404,6 +408,7 @@ fn render_job(
                 draft: settings.draft,
                 ratings,
                 correction: job.correction.as_ref(),
+                publisher,
             };
             Ok(aggregate_report::render(&input, text)?)
         }

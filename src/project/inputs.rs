@@ -37,6 +37,8 @@ pub struct Inputs {
     pub set_keys: Vec<SetKey>,
     /// The run's filter, with the frameworks of its shard.
     pub filter: Filter,
+    /// The publisher's front matter by era (`data/publisher.yaml`).
+    pub publisher: Arc<crate::publisher::Publisher>,
     /// Position in `inspections` by framework and id (ids are unique in a framework).
     by_id: std::collections::HashMap<(String, String), usize>,
 }
@@ -66,6 +68,8 @@ impl Inputs {
         tracing::debug!(frameworks = found.frameworks.len(), inspections = found.inspections.len(), aggregates = found.aggregates.len(), "discovered");
         let clock = std::time::Instant::now();
 
+        // Every report's front matter comes from it: without it, no report is made.
+        let publisher = Arc::new(crate::publisher::load(&settings.data)?);
         let (frameworks, broken_frameworks, problems) = crate::framework::load_all(&found.frameworks);
         tally.note(problems);
 
@@ -181,7 +185,7 @@ impl Inputs {
         }
         let unreadable_aggregates = found.unreadable_other.iter().any(|p| p.starts_with(settings.data.join("aggregates")));
         let by_id = inspections.iter().enumerate().map(|(k, (s, _))| ((s.framework.clone(), s.id.clone()), k)).collect();
-        Ok(Inputs { frameworks, inspections, broken, aggregates: aggregates_ok, unreadable_aggregates, set_keys, filter, by_id })
+        Ok(Inputs { frameworks, inspections, broken, aggregates: aggregates_ok, unreadable_aggregates, set_keys, filter, publisher, by_id })
     }
 
     /// The position of an inspection's comparison set.

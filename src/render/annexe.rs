@@ -2,7 +2,7 @@
 //! Function's guidance on releasing statistics in spreadsheets asks (a cover sheet, a notes
 //! sheet, one table per sheet starting in A1 with one header row, no merged cells, no blank rows
 //! or columns in a table, numbers stored as numbers, a documented symbol for every figure not
-//! given, meaningful sheet and table names). Made from the report's figures CSV, the very rows
+//! given, meaningful sheet and table names). Made from the report’s figures CSV, the very rows
 //! analysts get, so that the CSV, the workbook and the PDF cannot disagree; the only number
 //! added is the 95% interval the report prints, by the report's own function.
 
@@ -24,6 +24,7 @@ pub struct About<'a> {
     pub date: Date,
     pub draft: bool,
     pub minimum: u32,
+    pub front: crate::publisher::FrontMatter,
 }
 
 /// One sheet of figures: which rows of the figures CSV it holds.
@@ -50,7 +51,7 @@ const SHEETS: [Sheet; 6] = [
     Sheet { name: "Lowest_and_highest", what: "the lowest and highest area on each figure", keep: |k, _| k == "lowest" || k == "highest" },
 ];
 
-/// The workbook of `figures_csv` (the report's figures CSV).
+/// The workbook of `figures_csv` (the report’s figures CSV).
 pub fn workbook(figures_csv: &[u8], about: &About<'_>) -> Result<Vec<u8>, Problem> {
     make(figures_csv, about).map_err(|e| Problem::internal(Location::default(), format!("the data annexe could not be made: {e}")))
 }
@@ -72,8 +73,8 @@ fn make(figures_csv: &[u8], about: &About<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.set_properties(
         &DocProperties::new()
             .set_title(format!("Data annexe: {}", about.title))
-            .set_author("HM Inspectorate of Probation")
-            .set_company("HM Inspectorate of Probation")
+            .set_author(&about.front.publisher)
+            .set_company(&about.front.publisher)
             .set_creation_datetime(&created),
     );
     let bold = Format::new().set_bold();
@@ -88,9 +89,17 @@ fn make(figures_csv: &[u8], about: &About<'_>) -> Result<Vec<u8>, XlsxError> {
             format!("Every figure of the report, as published on {}{}.", about.date.long(), if about.draft { " (a DRAFT, not for publication)" } else { "" }),
             None,
         ),
-        (format!("Source: HM Inspectorate of Probation, case assessments of the {} inspection programme.", about.framework), None),
-        ("Publisher and contact: HM Inspectorate of Probation, 1st Floor Civil Justice Centre, 1 Bridge Street West, Manchester, M3 3FX.".into(), None),
-        ("The same figures are in the report's figures CSV; this workbook adds the 95% intervals the report prints.".into(), None),
+        (format!("Source: {}, case assessments of the {} inspection programme.", about.front.publisher, about.framework), None),
+        (
+            format!(
+                "Publisher and contact: {}, {}{}.",
+                about.front.publisher,
+                about.front.address.lines.join(", "),
+                about.front.address.telephone.as_ref().map(|t| format!("; telephone {t}")).unwrap_or_default()
+            ),
+            None,
+        ),
+        ("The same figures are in the report’s figures CSV; this workbook adds the 95% intervals the report prints.".into(), None),
         ("This workbook contains these sheets:".into(), Some(&bold)),
         ("Notes: what the columns and symbols mean".into(), None),
     ];
@@ -107,8 +116,8 @@ fn make(figures_csv: &[u8], about: &About<'_>) -> Result<Vec<u8>, XlsxError> {
     let notes = [
         ("Percentage", "The share of relevant answers that were Yes, rounded half up to a whole number, as the report prints it. A case to which a question did not apply is not counted."),
         ("Relevant answers and relevant cases", "A score pools the answers of several questions: its relevant answers can exceed its relevant cases."),
-        ("Lower and upper 95% limits", "The Wilson interval on the number of relevant cases, in whole percentages: the range within which the figure for all of the area's cases would lie, 19 times out of 20, given that a sample was inspected."),
-        (LOW, "Fewer relevant cases than the framework's minimum: the report gives the count (Yes of relevant), not a percentage."),
+        ("Lower and upper 95% limits", "The Wilson interval on the number of relevant cases, in whole percentages: the range within which the figure for all of the area’s cases would lie, 19 times out of 20, given that a sample was inspected."),
+        (LOW, "Fewer relevant cases than the framework’s minimum: the report gives the count (Yes of relevant), not a percentage."),
         (NONE, "No relevant case: there is no figure."),
         ("Group", "The area (or, for the figures of all areas together, All areas) the figure is of."),
     ];

@@ -143,6 +143,9 @@ pub struct DocMeta {
     pub draft: bool,
     /// Text of the running header.
     pub running_header: String,
+    /// Publisher, address, Chief Inspector, licence and `Appendix` or `Annex`, as in force at
+    /// the publication date.
+    pub front: crate::publisher::FrontMatter,
 }
 
 /// Headline or general-criterion scores of a framework.

@@ -39,13 +39,6 @@ impl HtmlEdition {
         }
         let style = crate::error::read_to_string(&dir.join("style.css"))?;
         env.add_global("style", Value::from(style));
-        env.add_global(
-            "publisher",
-            Value::from_serialize(serde_json::json!({
-                "name": "HM Inspectorate of Probation",
-                "address": ["1st Floor Civil Justice Centre", "1 Bridge Street West", "Manchester", "M3 3FX"],
-            })),
-        );
         env.add_function("chart_svg", chart_svg);
         env.add_filter("rating_class", |id: String| rating_class(&id));
         Ok(HtmlEdition { env, dir: dir.to_path_buf() })
