@@ -21,7 +21,7 @@ fn a_later_inspection_never_changes_a_report_published_before_it() {
     assert!(first.problems.is_empty(), "{}", first.problems);
     let a_pdf = out.join("mini/2020-21/a.pdf");
     let a_before = std::fs::read(&a_pdf).unwrap();
-    assert!(squash(&pdf_text(&a_pdf)).contains("This is the first MINI report published, so there is no other area to compare Area A's figures with yet."));
+    assert!(squash(&pdf_text(&a_pdf)).contains("This is the first MINI report published, so there is no other area to compare Area A’s figures with yet."));
 
     // B is inspected later, with much weaker figures.
     mini_project(dir.path(), &[("b", "Area B", "Summary.", CASES_B)]);

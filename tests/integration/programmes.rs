@@ -116,7 +116,7 @@ fn youth_2018_ratings_and_scores_out_of_36_match_a_hand_count() {
         let row = aggregate.iter().find(|r| r["group"] == area && r["kind"] == "overall").unwrap();
         assert_eq!(row["rating"], expected, "{area}: overall rating from {total} points");
         let text = squash(&pdf_text(&out.path().join(format!("youth-2018/2018-19/{slug}.pdf"))));
-        assert!(text.contains(&format!("is rated '{expected}', with {total} points of a possible 36")), "{area}: foreword lacks its score of {total}");
+        assert!(text.contains(&format!("is rated ‘{expected}’, with {total} points of a possible 36")), "{area}: foreword lacks its score of {total}");
         overall_seen.insert(total, expected);
         services += 1;
     }
@@ -276,7 +276,7 @@ fn iaow_2013_outcome_scores_and_the_two_aggregates_match_a_hand_count() {
     for slug in first_six.lines().filter_map(|l| l.trim_start().strip_prefix("- ")) {
         let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(dir.join(slug).join("inspection.yaml")).unwrap()).unwrap();
         let q = &spec["questionnaires"][0];
-        assert_eq!(q["title"].as_str(), Some("Victims' views"), "{slug}");
+        assert_eq!(q["title"].as_str(), Some("Victims’ views"), "{slug}");
         for (k, n) in q["questions"][0]["counts"].as_sequence().unwrap().iter().enumerate() {
             victims[k] += n.as_u64().unwrap();
         }
@@ -286,7 +286,7 @@ fn iaow_2013_outcome_scores_and_the_two_aggregates_match_a_hand_count() {
     let pooled = &model["questionnaires"][0]["chart"]["table"]["rows"][0];
     let shown: Vec<u64> = (1..=3).map(|k| pooled[k].as_str().unwrap().parse().unwrap()).collect();
     assert_eq!(shown, victims, "pooled victims' answers to `{}`", pooled[0]);
-    assert!(text.contains("Victims' views") && text.contains("Sentencers' views"));
+    assert!(text.contains("Victims’ views") && text.contains("Sentencers’ views"));
 }
 
 #[test]
@@ -327,7 +327,7 @@ fn thematic_report_compares_the_areas_question_by_question_as_counted_by_hand() 
         "Recommendations",
         "Findings question by question",
         "Identifying domestic abuse and assessing risk",
-        "Children's services were checked where children lived in the household or had contact.",
+        "Children’s services were checked where children lived in the household or had contact.",
     ] {
         assert!(text.contains(heading), "the thematic report has `{heading}`");
     }

@@ -69,7 +69,7 @@ fn a_key_question_below_the_minimum_never_shows_its_percentage() {
     // 1.1 is decided by q1 (2 of 2): rated, and the report says so without a percentage.
     assert!(text.contains("Rated from the lowest key question, which had fewer than 3 relevant cases (2 of 2): its percentage is not published."), "{text}");
     assert!(!text.contains("100% of relevant cases"), "q1's percentage leaked: {text}");
-    assert!(text.contains("still takes part in its standard's rating"), "the methodology annex states the choice");
+    assert!(text.contains("still takes part in its standard’s rating"), "the methodology annex states the choice");
     let csv = std::fs::read_to_string(out.join("std/2018-19/north.figures.csv")).unwrap();
     let q1 = csv.lines().find(|l| l.starts_with("North,question,q1,")).expect("q1's row");
     assert!(!q1.contains("100"), "q1's percentage leaked into the CSV: {q1}");
@@ -84,7 +84,7 @@ fn a_key_question_below_the_minimum_never_shows_its_percentage() {
     assert!(summary.problems.is_empty(), "{}", summary.problems);
     let text = squash(&pdf_text(&pdf));
     assert!(text.contains("Not rated: every key question had fewer than 3 relevant cases."), "{text}");
-    assert!(text.contains("is left out of its standard's rating"), "the methodology annex states the choice");
+    assert!(text.contains("is left out of its standard’s rating"), "the methodology annex states the choice");
 }
 
 #[test]

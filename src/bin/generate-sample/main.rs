@@ -693,7 +693,7 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         let victims = rng.range(8, 20);
         let victim_questions = [
             "Did the victim liaison officer explain the victim contact scheme clearly?",
-            "Were you kept informed about the offender's sentence and any changes to it?",
+            "Were you kept informed about the offender’s sentence and any changes to it?",
             "Were your views taken into account when licence conditions were set?",
             "Overall, were you satisfied with the service you received?",
         ];
@@ -705,14 +705,14 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         ];
         narr.questionnaires = vec![
             (
-                "Victims' views".into(),
+                "Victims’ views".into(),
                 "victims".into(),
                 format!("Victim liaison officers sent our questionnaire to victims in contact with {}; {victims} returned it.", area.provider),
                 answers.clone(),
                 victim_questions.iter().map(|q| (q.to_string(), answered(&mut rng, victims))).collect(),
             ),
             (
-                "Sentencers' views".into(),
+                "Sentencers’ views".into(),
                 "sentencers".into(),
                 format!("We met {sentencers} magistrates and judges who sit in the courts the trust serves, and asked each the same questions."),
                 answers,
@@ -800,7 +800,7 @@ fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     write::thematic(data, "thematic-domestic-abuse-2018-19", "Domestic abuse: the work undertaken by probation services to keep victims and children safe", "A thematic inspection in six probation areas", "thematic-domestic-abuse", "2018-19", "2019-07-18",
         "We inspected the work of probation services with people convicted of domestic abuse offences in six areas, reading the cases of both the National Probation Service and the Community Rehabilitation Companies. This report compares the areas on each question of the theme. The areas and their figures are illustrative sample data.",
         &[
-            "The National Probation Service and Community Rehabilitation Companies should make sure that information about domestic abuse call-outs is requested from the police, and children's services are checked, in every case before the plan is made.",
+            "The National Probation Service and Community Rehabilitation Companies should make sure that information about domestic abuse call-outs is requested from the police, and children’s services are checked, in every case before the plan is made.",
             "Community Rehabilitation Companies should make sure that home visits are used to check the safety of partners and children where domestic abuse is a concern.",
             "HM Prison and Probation Service should make sure that domestic abuse programmes are available without delay to those for whom they are suitable.",
         ],
@@ -850,7 +850,7 @@ fn qi_fieldwork_findings(quality: f64, rng: &mut Rng) -> Vec<(String, Vec<String
             "6.3",
             &[
                 "Access to mental health services was limited, and waiting times were long.",
-                "Arrangements with children's services to share information about child safeguarding were inconsistent.",
+                "Arrangements with children’s services to share information about child safeguarding were inconsistent.",
             ],
         ),
     ];

@@ -49,10 +49,10 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, rng: &mut Rng) -> Narr {
         "Management oversight of the most complex cases needed to be more consistent.".to_string(),
     ];
     let recs = [
-        format!("a full analysis of the risk of harm to others is completed where required, drawing on all available information, and is reviewed when the {person}'s circumstances change"),
+        format!("a full analysis of the risk of harm to others is completed where required, drawing on all available information, and is reviewed when the {person}’s circumstances change"),
         "plans to manage the risk of harm to others are specific about actions, responsibilities and timescales".to_string(),
         "managers provide effective oversight of the assessment and planning of cases that pose a high risk of harm".to_string(),
-        format!("planning takes account of each {person}'s diversity needs and is reviewed at appropriate intervals"),
+        format!("planning takes account of each {person}’s diversity needs and is reviewed at appropriate intervals"),
         "changes in the risk of harm are anticipated, identified swiftly and acted on".to_string(),
     ];
     let s: Vec<&str> = strengths.iter().map(String::as_str).collect();
@@ -77,7 +77,7 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, rng: &mut Rng) -> Narr {
 pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], letters: &[char], rng: &mut Rng) -> Narr {
     let mut n = headline(fw, area, rng);
     n.summary = format!(
-        "Our fieldwork at {} looked at the organisation's leadership, staffing, services and information; inspectors and local assessors examined the quality of work in a sample of cases with the practitioners responsible.\n\nThe ratings below reflect the findings of our case inspection and of our fieldwork interviews and evidence.",
+        "Our fieldwork at {} looked at the organisation’s leadership, staffing, services and information; inspectors and local assessors examined the quality of work in a sample of cases with the practitioners responsible.\n\nThe ratings below reflect the findings of our case inspection and of our fieldwork interviews and evidence.",
         area.name
     );
     // The provider of a 2018 area is the NPS or a CRC, not the area itself.
