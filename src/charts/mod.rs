@@ -24,8 +24,36 @@ const GRID: RGBColor = RGBColor(0xd0, 0xd4, 0xd6);
 #[derive(Debug, Clone)]
 pub struct BarChart {
     pub groups: Vec<BarGroup>,
-    /// A vertical reference line with its label, such as the aggregate of all areas.
-    pub reference: Option<(String, f64)>,
+    /// The room kept left of the plot for bars' names and right of it for value labels, in
+    /// SVG px. `None`: what this chart's names and labels need. A part of a split chart keeps the
+    /// whole chart's, so that every part is drawn at one scale (`BarChart::part`).
+    pub rooms: Option<(i32, i32)>,
+}
+
+impl BarChart {
+    pub fn new(groups: Vec<BarGroup>) -> Self {
+        BarChart { groups, rooms: None }
+    }
+
+    /// The groups `range` of this chart, drawn at the same scale and width as the whole chart.
+    pub fn part(&self, range: std::ops::Range<usize>) -> BarChart {
+        BarChart { groups: self.groups[range].to_vec(), rooms: Some(self.rooms.unwrap_or_else(|| rooms(self))) }
+    }
+
+    /// Whether its bars carry names: each group's label is then a title above its bars, and
+    /// each bar's name is left of it (`Male`, then the bar, then `62%`), so that the text after
+    /// a bar is only its figure and the plot keeps its width.
+    fn titled(&self) -> bool {
+        self.groups.iter().flat_map(|g| &g.bars).any(|b| b.name.is_some())
+    }
+
+    fn bar_h(&self) -> i32 {
+        if self.titled() {
+            TITLED_BAR_H
+        } else {
+            BAR_H
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -36,7 +64,10 @@ pub struct BarGroup {
 
 #[derive(Debug, Clone)]
 pub struct Bar {
-    /// Text after the bar, such as `Cumbria 76%`.
+    /// Its name, left of the bar under its group's title (`Male`); `None`: the group's label
+    /// is left of the bars.
+    pub name: Option<String>,
+    /// Text after the bar, such as `Cumbria 76%`, or `76%` after a named bar.
     pub label: String,
     /// Exact percentage; `None` draws no bar (figure not shown as a percentage).
     pub value: Option<f64>,
@@ -85,14 +116,39 @@ pub fn text_width(text: &str, size: i32) -> i32 {
 /// Where a bar chart's plot area ends and how wide it is: the right part holds the widest value
 /// label after its bar at 100%, and the chart grows wider (and is scaled down on the page)
 /// rather than clip a label or squeeze the plot.
-fn bar_layout(chart: &BarChart) -> (i32, i32) {
-    let label_room = chart.groups.iter().flat_map(|g| &g.bars).map(|b| text_width(&bar_text(b), LABEL_SIZE) + 8).max().unwrap_or(0) + 12;
-    let x0 = LABEL_W + 10;
+/// Returns `(x0, x1, width)`: where the plot starts and ends, and the chart's width.
+fn bar_layout(chart: &BarChart) -> (i32, i32, i32) {
+    let (name_room, label_room) = chart.rooms.unwrap_or_else(|| rooms(chart));
+    let x0 = name_room + 10;
     // Wider than MAX_WIDTH, the text would be too small on the page: the plot gives way first.
     let plot = MIN_PLOT_W.min(MAX_WIDTH - x0 - label_room).max(MIN_PLOT_W_SQUEEZED);
     let width = (WIDTH as i32).max(x0 + plot + label_room);
-    (width - label_room, width)
+    (x0, width - label_room, width)
 }
+
+/// The room left of the plot (the groups' labels, or the bars' names under titles) and the
+/// room the widest value label needs after its bar at 100%.
+fn rooms(chart: &BarChart) -> (i32, i32) {
+    let name_room = if chart.titled() {
+        chart.groups.iter().flat_map(|g| &g.bars).filter_map(|b| b.name.as_deref()).map(|n| text_width(n, LABEL_SIZE)).max().unwrap_or(0).max(60) + 12
+    } else {
+        LABEL_W
+    };
+    let label_room = chart.groups.iter().flat_map(|g| &g.bars).map(|b| text_width(&bar_text(b), LABEL_SIZE) + 8).max().unwrap_or(0) + 12;
+    (name_room, label_room)
+}
+
+/// A group's label as drawn: beside its bars in 28 characters a line, or as a title above them
+/// across the chart.
+fn wrapped_labels(chart: &BarChart) -> Vec<Vec<String>> {
+    let width = if chart.titled() { 64 } else { 28 };
+    chart.groups.iter().map(|g| wrap(&g.label, width)).collect()
+}
+
+/// The height of a title line above a group of named bars, and of its bars: a group with a
+/// title is taller, so its bars are a little thinner.
+const TITLE_LINE: i32 = 22;
+const TITLED_BAR_H: i32 = 26;
 
 /// The text after a bar: its label, and for a figure drawn without a bar why there is none, so
 /// that no missing bar reads as zero: `*` for too few cases (explained in the caption: a long
@@ -112,16 +168,13 @@ pub fn marks_too_few(chart: &BarChart) -> bool {
     chart.groups.iter().flat_map(|g| &g.bars).any(|b| b.value.is_none() && b.label.contains(" of "))
 }
 
-/// Room under the axis for the reference line's label, below the tick labels.
-const REFERENCE_H: i32 = 44;
-
 /// The size of a bar chart as drawn, in SVG px: `(width, height)`.
 pub fn bar_chart_size(chart: &BarChart) -> (u32, u32) {
-    let (_, width) = bar_layout(chart);
-    let wrapped: Vec<Vec<String>> = chart.groups.iter().map(|g| wrap(&g.label, 28)).collect();
+    let (_, _, width) = bar_layout(chart);
+    let wrapped = wrapped_labels(chart);
     let heights = group_heights(chart, &wrapped);
     let body: i32 = heights.iter().sum::<i32>() + GROUP_GAP * (chart.groups.len().saturating_sub(1) as i32);
-    (width as u32, (TOP + body + AXIS_H + if chart.reference.is_some() { REFERENCE_H } else { 0 }) as u32)
+    (width as u32, (TOP + body + AXIS_H) as u32)
 }
 
 /// How tall a bar chart is on the page, in points, drawn across the text block.
@@ -132,8 +185,13 @@ pub fn bar_chart_height_pt(chart: &BarChart) -> f64 {
 
 fn group_heights(chart: &BarChart, wrapped: &[Vec<String>]) -> Vec<i32> {
     let mut heights = Vec::new();
+    let bar_h = chart.bar_h();
     for (g, lines) in chart.groups.iter().zip(wrapped) {
-        let bars = g.bars.len().max(1) as i32 * (BAR_H + BAR_GAP) - BAR_GAP;
+        let bars = g.bars.len().max(1) as i32 * (bar_h + BAR_GAP) - BAR_GAP;
+        if chart.titled() {
+            heights.push(lines.len() as i32 * TITLE_LINE + 2 + bars);
+            continue;
+        }
         // A label taller than its bars gets room above and below, so that the labels of
         // neighbouring groups never touch (a group of one bar beside a three-line label).
         let label = lines.len() as i32 * 22;
@@ -144,7 +202,7 @@ fn group_heights(chart: &BarChart, wrapped: &[Vec<String>]) -> Vec<i32> {
 
 /// Draws `chart` as SVG text.
 pub fn horizontal_bars(chart: &BarChart) -> String {
-    let wrapped: Vec<Vec<String>> = chart.groups.iter().map(|g| wrap(&g.label, 28)).collect();
+    let wrapped = wrapped_labels(chart);
     let heights = group_heights(chart, &wrapped);
     let body: i32 = heights.iter().sum::<i32>() + GROUP_GAP * (chart.groups.len().saturating_sub(1) as i32);
     let (width, height) = bar_chart_size(chart);
@@ -162,13 +220,13 @@ type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
 fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i32], body: i32) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
     root.fill(&WHITE)?;
-    let x0 = LABEL_W + 10;
-    let (x1, _) = bar_layout(chart);
+    let (x0, x1, _) = bar_layout(chart);
+    let titled = chart.titled();
+    let bar_h = chart.bar_h();
     let x = |v: f64| x0 + ((x1 - x0) as f64 * v.clamp(0.0, 100.0) / 100.0).round() as i32;
     let font = |size: i32| (FONT_FAMILY, size).into_font().color(&INK);
     let axis_y = TOP + body + 6;
-    // Value labels are drawn last, each on a white ground, so that the reference line passes
-    // behind them, never through them.
+    // Value labels are drawn last, each on a white ground, so that grid lines pass behind them.
     let mut labels: Vec<(String, i32, i32)> = Vec::new();
 
     // Grid and axis.
@@ -182,40 +240,47 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
 
     let mut y = TOP;
     for ((group, lines), h) in chart.groups.iter().zip(wrapped).zip(heights) {
-        let block = group.bars.len().max(1) as i32 * (BAR_H + BAR_GAP) - BAR_GAP;
-        // Bars and label centred in the group's height (taller than the bars for a long label).
-        let top = y + (h - block).max(0) / 2;
-        let label_top = top + (block - lines.len() as i32 * 22) / 2;
-        for (i, line) in lines.iter().enumerate() {
-            root.draw(&Text::new(line.clone(), (LABEL_W, label_top + 11 + i as i32 * 22), font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center))))?;
-        }
+        let block = group.bars.len().max(1) as i32 * (bar_h + BAR_GAP) - BAR_GAP;
+        let top = if titled {
+            // The title above the bars, from the chart's left edge, in bold.
+            for (i, line) in lines.iter().enumerate() {
+                let style = (FONT_FAMILY, LABEL_SIZE, FontStyle::Bold).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+                root.draw(&Text::new(line.clone(), (4, y + TITLE_LINE / 2 + i as i32 * TITLE_LINE), style))?;
+            }
+            y + lines.len() as i32 * TITLE_LINE + 2
+        } else {
+            // Bars and label centred in the group's height (taller than the bars for a long label).
+            let top = y + (h - block).max(0) / 2;
+            let label_top = top + (block - lines.len() as i32 * 22) / 2;
+            for (i, line) in lines.iter().enumerate() {
+                root.draw(&Text::new(line.clone(), (x0 - 10, label_top + 11 + i as i32 * 22), font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center))))?;
+            }
+            top
+        };
         for (i, bar) in group.bars.iter().enumerate() {
-            let by = top + i as i32 * (BAR_H + BAR_GAP);
+            let by = top + i as i32 * (bar_h + BAR_GAP);
+            if let Some(name) = &bar.name {
+                root.draw(&Text::new(name.clone(), (x0 - 10, by + bar_h / 2), font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center))))?;
+            }
             let mut end = x0;
             if let Some(v) = bar.value {
                 end = x(v);
                 let colour = if bar.emphasis { EMPHASIS } else { OTHER };
-                root.draw(&Rectangle::new([(x0, by), (end.max(x0 + 1), by + BAR_H)], colour.filled()))?;
+                root.draw(&Rectangle::new([(x0, by), (end.max(x0 + 1), by + bar_h)], colour.filled()))?;
             }
             if let Some((lo, hi)) = bar.range {
-                let my = by + BAR_H / 2;
+                let my = by + bar_h / 2;
                 let style = INK.stroke_width(2);
                 root.draw(&PathElement::new(vec![(x(lo), my), (x(hi), my)], style))?;
-                root.draw(&PathElement::new(vec![(x(lo), by + 4), (x(lo), by + BAR_H - 4)], style))?;
-                root.draw(&PathElement::new(vec![(x(hi), by + 4), (x(hi), by + BAR_H - 4)], style))?;
+                root.draw(&PathElement::new(vec![(x(lo), by + 4), (x(lo), by + bar_h - 4)], style))?;
+                root.draw(&PathElement::new(vec![(x(hi), by + 4), (x(hi), by + bar_h - 4)], style))?;
                 end = end.max(x(hi));
             }
-            labels.push((bar_text(bar), end + 8, by + BAR_H / 2));
+            labels.push((bar_text(bar), end + 8, by + bar_h / 2));
         }
         y += h + GROUP_GAP;
     }
 
-    if let Some((label, v)) = &chart.reference {
-        let rx = x(*v);
-        root.draw(&PathElement::new(vec![(rx, TOP - 6), (rx, axis_y)], INK.stroke_width(2)))?;
-        // Its label on a line of its own under the tick labels (it ran into them, one line up).
-        root.draw(&Text::new(label.clone(), (rx, axis_y + 12 + TICK_SIZE), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
-    }
     for (label, lx, ly) in labels {
         let w = text_width(&label, LABEL_SIZE);
         root.draw(&Rectangle::new([(lx - 3, ly - 12), (lx + w + 3, ly + 12)], WHITE.filled()))?;
@@ -273,7 +338,7 @@ pub fn stacked_bars(chart: &StackedChart) -> String {
     let wrapped: Vec<Vec<String>> = chart.rows.iter().map(|r| wrap(&r.label, 28)).collect();
     let heights: Vec<i32> = wrapped.iter().map(|l| BAR_H.max(l.len() as i32 * 22)).collect();
     let body: i32 = heights.iter().sum::<i32>() + BAR_GAP * 2 * (chart.rows.len().saturating_sub(1) as i32);
-    let key_h = if chart.key.is_empty() { 0 } else { 40 };
+    let key_h = if chart.key.is_empty() { 0 } else { 52 };
     let height = (TOP + body + AXIS_H + key_h) as u32;
     let mut svg = String::new();
     {
@@ -321,13 +386,17 @@ fn draw_stacked(
         }
         let by = y + (h - BAR_H) / 2;
         let mut at = 0u64;
-        for seg in row.segments.iter().filter(|s| s.count > 0) {
+        let shown: Vec<&Segment> = row.segments.iter().filter(|s| s.count > 0).collect();
+        for (k, seg) in shown.iter().enumerate() {
             let (sx, ex) = (x(at as f64), x((at + seg.count) as f64));
             root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], colour(&seg.fill).filled()))?;
             // An outline, so that a pale segment is seen as a segment, not as no bar.
             root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], INK.stroke_width(1)))?;
-            // A white edge between segments, so that neighbours of similar colour stay apart.
-            root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
+            // A white edge between segments, so that neighbours of similar colour stay apart; not
+            // after the last, whose outline shows where the bar ends.
+            if k + 1 < shown.len() {
+                root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
+            }
             if ex - sx >= text_width(&seg.text, SEGMENT_SIZE) + 8 {
                 let style = (FONT_FAMILY, SEGMENT_SIZE).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
                 root.draw(&Text::new(seg.text.clone(), ((sx + ex) / 2, by + BAR_H / 2), style))?;
@@ -339,7 +408,8 @@ fn draw_stacked(
 
     // The key: a swatch with its abbreviation, then the meaning.
     let mut kx = 20;
-    let ky = axis_y + 34;
+    // Clear of the tick labels above it.
+    let ky = axis_y + 48;
     for (abbr, meaning, fill, text_colour) in &chart.key {
         let w = text_width(abbr, SEGMENT_SIZE) + 12;
         root.draw(&Rectangle::new([(kx, ky - 13), (kx + w, ky + 13)], colour(fill).filled()))?;
@@ -383,11 +453,11 @@ mod tests {
             groups: vec![BarGroup {
                 label: "Risk of harm to others".into(),
                 bars: vec![
-                    Bar { label: "Ynys Môn 76%".into(), value: Some(76.0), emphasis: true, range: None },
-                    Bar { label: "All areas 77%".into(), value: Some(77.2), emphasis: false, range: Some((70.0, 84.0)) },
+                    Bar { name: None, label: "Ynys Môn 76%".into(), value: Some(76.0), emphasis: true, range: None },
+                    Bar { name: None, label: "All areas 77%".into(), value: Some(77.2), emphasis: false, range: Some((70.0, 84.0)) },
                 ],
             }],
-            reference: None,
+            rooms: None,
         };
         let svg = horizontal_bars(&chart);
         assert!(svg.starts_with("<svg"));
@@ -402,7 +472,7 @@ mod tests {
         use crate::colour::{Rgb, MIN_TEXT_CONTRAST};
         let rgb = |c: RGBColor| Rgb(c.0, c.1, c.2);
         let white = Rgb(255, 255, 255);
-        // Every label, tick and reference line is INK on white.
+        // Every label and tick is INK on white.
         assert!(rgb(INK).contrast(white) >= MIN_TEXT_CONTRAST);
         // Bars carry meaning as graphics: 3:1 against the page (WCAG 1.4.11). Which bar is the
         // area and which the aggregate is said by their labels, not by the two colours.

@@ -30,6 +30,8 @@ pub struct AggregateInput<'a> {
     pub ratings: BTreeMap<String, AreaRatings>,
     /// For a rebuild of a published report: what it needs to publish a correction.
     pub correction: Option<&'a super::CorrectionInput>,
+    /// The front matter by era.
+    pub publisher: &'a crate::publisher::Publisher,
 }
 
 /// An area's ratings, by standard id, and overall.
@@ -362,6 +364,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             Some(_) => format!("{} {}: aggregate report of {} {}s", fw.short_name, input.spec.period, input.inspections.len(), fw.unit),
             None => format!("{} {}: aggregate report", fw.short_name, input.spec.period),
         }),
+        front: input.publisher.at(input.spec.publication_date),
     };
     let mut report = AggregateReport {
         kind: "aggregate",
@@ -410,7 +413,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     report.methodology =
         text.paragraphs("methodology.j2", &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": false, "first": false }))?;
 
-    // One chart per column: every area's figure, highest first, with the aggregate as a line.
+    // One chart per column: every area's figure, highest first, with the aggregate among them.
     let mut charts = Vec::new();
     let mut chart_time = std::time::Duration::ZERO;
     for (k, (set, title)) in columns.iter().enumerate() {
@@ -443,19 +446,33 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), &mut chart_time);
             charts.push((path.clone(), svg, ChartRef { path, caption: format!("{title}: number of areas in each band of scores"), alt, table }));
         } else {
-            let chart = BarChart {
-                groups: bars
+            // All areas together as a bar of its own, grey, in its place among the areas: a line
+            // across the chart ran through the labels of the areas near it.
+            let all = &report.aggregate[k];
+            let mut ranked: Vec<(&str, &Shown, bool)> = bars.iter().map(|(a, s)| (*a, *s, true)).collect();
+            if all.exact.is_some() {
+                let at = ranked.iter().position(|(_, s, _)| s.exact.unwrap_or(-1.0) < all.exact.unwrap_or(0.0)).unwrap_or(ranked.len());
+                ranked.insert(at, ("All areas", all, false));
+            }
+            let chart = BarChart::new(
+                ranked
                     .iter()
-                    .map(|(area, s)| BarGroup {
+                    .map(|(area, s, own)| BarGroup {
                         label: area.to_string(),
-                        bars: vec![Bar { label: s.text.clone(), value: s.exact, emphasis: true, range: None }],
+                        bars: vec![Bar { name: None, label: s.text.clone(), value: s.exact, emphasis: *own, range: None }],
                     })
                     .collect(),
-                reference: report.aggregate[k].exact.map(|v| (format!("All areas {}", report.aggregate[k].text), v)),
-            };
+            );
             let table =
-                DataTable { columns: vec!["Area".into(), title.clone()], rows: bars.iter().map(|(a, s)| vec![a.to_string(), s.text.clone()]).collect() };
-            charts.extend(super::bar_figures(chart, &path, &format!("{title}: every area, highest first"), &alt, table, &mut chart_time));
+                DataTable { columns: vec!["Area".into(), title.clone()], rows: ranked.iter().map(|(a, s, _)| vec![a.to_string(), s.text.clone()]).collect() };
+            charts.extend(super::bar_figures(
+                chart,
+                &path,
+                &format!("{title}: every area, highest first, with all areas together"),
+                &alt,
+                table,
+                &mut chart_time,
+            ));
         }
     }
     // The distribution of ratings: one stacked bar overall and per standard.
@@ -513,11 +530,13 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     }
 
     // One chart per characteristic: each group's figures, with the number of cases. With more
-    // than three figures (the eight sections of the youth standards), a bar group per figure
-    // and a bar per group of cases, so that a bar's label stays short (`Girl 64%`).
+    // than three figures (the eight sections of the youth standards) or long titles, a bar group
+    // per figure and a bar per group of cases, so that a bar's label stays short (`Girl 64%`):
+    // a title after every bar squeezed the plot to a third of the chart.
     for (k, t) in report.diversity.iter().enumerate() {
         let present: Vec<_> = t.rows.iter().filter(|r| r.cases > 0).collect();
-        let groups = if t.columns.len() <= 3 {
+        const SHORT_TITLE: usize = 16;
+        let groups = if t.columns.len() <= 3 && t.columns.iter().all(|c| c.chars().count() <= SHORT_TITLE) {
             present
                 .iter()
                 .map(|r| BarGroup {
@@ -527,7 +546,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                         .cells
                         .iter()
                         .zip(&t.columns)
-                        .map(|(c, col)| Bar { label: format!("{col} {}", c.text), value: c.exact, emphasis: false, range: None })
+                        .map(|(c, col)| Bar { name: Some(col.clone()), label: c.text.clone(), value: c.exact, emphasis: false, range: None })
                         .collect(),
                 })
                 .collect()
@@ -539,12 +558,12 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                     label: col.clone(),
                     bars: present
                         .iter()
-                        .map(|r| Bar { label: format!("{} {}", r.value, r.cells[j].text), value: r.cells[j].exact, emphasis: false, range: None })
+                        .map(|r| Bar { name: Some(r.value.clone()), label: r.cells[j].text.clone(), value: r.cells[j].exact, emphasis: false, range: None })
                         .collect(),
                 })
                 .collect()
         };
-        let chart = BarChart { groups, reference: None };
+        let chart = BarChart::new(groups);
         let path = format!("/charts/breakdown-{k}.svg");
         let alt = text.line("alt-breakdown.j2", t)?;
         let mut columns = vec![t.label.clone(), "Cases".to_string()];

@@ -36,6 +36,8 @@ pub struct AreaInput<'a> {
     pub without: &'a [String],
     /// For a rebuild of a published report: what it needs to publish a correction.
     pub correction: Option<&'a super::CorrectionInput>,
+    /// The front matter by era.
+    pub publisher: &'a crate::publisher::Publisher,
 }
 
 #[derive(Debug, Serialize)]
@@ -170,7 +172,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let compared = input.set.areas.len() > 1;
     let first_note = (!compared).then(|| {
         if input.without.is_empty() {
-            format!("This is the first {} report published, so there is no other {} to compare {}'s figures with yet.", fw.short_name, fw.unit, insp.area)
+            format!("This is the first {} report published, so there is no other {} to compare {}’s figures with yet.", fw.short_name, fw.unit, insp.area)
         } else {
             format!("This draft compares {} with no other area: the data of {} could not be read.", insp.area, input.without.join(", "))
         }
@@ -254,6 +256,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         isbn: insp.isbn.clone(),
         draft: input.draft || insp.status == Status::Draft,
         running_header: format!("{}: {}", fw.short_name, insp.area),
+        front: input.publisher.at(insp.publication_date),
     };
     let area = AreaMeta {
         name: insp.area.clone(),
@@ -331,28 +334,33 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         // Parts of even size: 17 scores make charts of 6, 6 and 5, not 8, 8 and 1.
         let per_part = rows.len().div_ceil(rows.len().div_ceil(SCORES_PER_CHART).max(1)).max(1);
         let parts = rows.len().div_ceil(per_part).max(1);
+        // The area's bars carry its name, or "This Probation Trust" when the name is long (the
+        // caption names it): a long name beside every bar squeezed the plot.
+        const SHORT_NAME: usize = 24;
+        let own = if insp.area.chars().count() <= SHORT_NAME { insp.area.clone() } else { format!("This {}", fw.unit) };
+        // Drawn whole, then cut into parts, so that every part is drawn at one scale.
+        let whole = BarChart::new(
+            rows.iter()
+                .map(|r| BarGroup {
+                    label: r.title.clone(),
+                    bars: std::iter::once(Bar { name: Some(own.clone()), label: r.area.text.clone(), value: r.area.exact, emphasis: true, range: None })
+                        .chain(compared.then(|| Bar {
+                            name: Some("All areas".into()),
+                            // The whisker over it is the range of the areas, and says so.
+                            label: match (&r.lowest, &r.highest) {
+                                (Some(l), Some(h)) => format!("{} (areas {}–{})", r.aggregate.text, l.text.trim_end_matches('%'), h.text),
+                                _ => r.aggregate.text.clone(),
+                            },
+                            value: r.aggregate.exact,
+                            emphasis: false,
+                            range: r.lowest.as_ref().zip(r.highest.as_ref()).map(|(l, h)| (l.pct as f64, h.pct as f64)),
+                        }))
+                        .collect(),
+                })
+                .collect(),
+        );
         for (k, rows) in rows.chunks(per_part).enumerate() {
-            let chart = BarChart {
-                groups: rows
-                    .iter()
-                    .map(|r| BarGroup {
-                        label: r.title.clone(),
-                        bars: std::iter::once(Bar { label: format!("{} {}", insp.area, r.area.text), value: r.area.exact, emphasis: true, range: None })
-                            .chain(compared.then(|| Bar {
-                                // The whisker over it is the range of the areas, and says so.
-                                label: match (&r.lowest, &r.highest) {
-                                    (Some(l), Some(h)) => format!("All areas {} (areas {}–{})", r.aggregate.text, l.text.trim_end_matches('%'), h.text),
-                                    _ => format!("All areas {}", r.aggregate.text),
-                                },
-                                value: r.aggregate.exact,
-                                emphasis: false,
-                                range: r.lowest.as_ref().zip(r.highest.as_ref()).map(|(l, h)| (l.pct as f64, h.pct as f64)),
-                            }))
-                            .collect(),
-                    })
-                    .collect(),
-                reference: None,
-            };
+            let chart = whole.part(k * per_part..k * per_part + rows.len());
             // The comparison columns only where there is another area to compare with.
             let width = if compared { 7 } else { 4 };
             let table = DataTable {
@@ -398,11 +406,11 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                     bars: s
                         .key_questions
                         .iter()
-                        .map(|q| Bar { label: format!("{} {}", q.short, q.area.text), value: q.area.exact, emphasis: true, range: None })
+                        .map(|q| Bar { name: Some(q.short.clone()), label: q.area.text.clone(), value: q.area.exact, emphasis: true, range: None })
                         .collect(),
                 })
                 .collect(),
-            reference: None,
+            rooms: None,
         };
         let table = DataTable {
             // The comparison column only where there is another area to compare with.
@@ -476,7 +484,7 @@ pub(crate) fn standards_view(input: &AreaInput<'_>, own: &GroupFigures, question
                         Problem::data(Location::file(&insp.source).key(format!("judged_ratings.{}", st.id)), format!("`{id}` is not a rating"))
                             .with_hint(format!("use one of: {}", rules.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")))
                     })?;
-                    (Some(level), "Judged by inspectors from evidence of the organisation's delivery.".to_string(), Vec::new())
+                    (Some(level), "Judged by inspectors from evidence of the organisation’s delivery.".to_string(), Vec::new())
                 }
                 StandardRule::LowestKeyQuestion => {
                     let rows: Vec<QuestionRow> = st.key_questions.iter().map(|q| question_row(q)).collect();

@@ -159,10 +159,7 @@ fn bar_figures(
     let chunks = loop {
         let per = n.div_ceil(parts).max(1);
         let chunks: Vec<std::ops::Range<usize>> = (0..n).step_by(per).map(|a| a..(a + per).min(n)).collect();
-        let fits = chunks.iter().all(|r| {
-            crate::charts::bar_chart_height_pt(&crate::charts::BarChart { groups: chart.groups[r.clone()].to_vec(), reference: chart.reference.clone() })
-                <= crate::charts::MAX_HEIGHT_PT
-        });
+        let fits = chunks.iter().all(|r| crate::charts::bar_chart_height_pt(&chart.part(r.clone())) <= crate::charts::MAX_HEIGHT_PT);
         if fits || per == 1 {
             break chunks;
         }
@@ -175,21 +172,16 @@ fn bar_figures(
         return vec![(path.to_string(), svg, common::ChartRef { path: path.to_string(), caption, alt: alt.to_string(), table })];
     }
     let m = chunks.len();
-    let per_group = table.rows.len() == n;
+    // The whole table after the last part: a table under each part left most of a page empty
+    // where the next part did not fit under its end.
     chunks
         .into_iter()
         .enumerate()
         .map(|(k, r)| {
-            let part = crate::charts::BarChart { groups: chart.groups[r.clone()].to_vec(), reference: chart.reference.clone() };
+            let part = chart.part(r.clone());
             let p = format!("{}-part{}.svg", path.trim_end_matches(".svg"), k + 1);
             let (first, last) = (&chart.groups[r.start].label, &chart.groups[r.end - 1].label);
-            let rows = if per_group {
-                table.rows[r.clone()].to_vec()
-            } else if k + 1 == m {
-                table.rows.clone()
-            } else {
-                Vec::new()
-            };
+            let rows = if k + 1 == m { table.rows.clone() } else { Vec::new() };
             let figure = common::ChartRef {
                 path: p.clone(),
                 caption: format!("{caption} (part {} of {m}){}", k + 1, note(&part)),

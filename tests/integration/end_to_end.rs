@@ -133,11 +133,11 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
     // Cumbria, published first (July 2011), has no other trust to compare with: the report says
     // so and prints no aggregate (the comparison set is the trusts inspected to date).
     assert!(
-        cumbria.contains("Work to keep to a minimum each individual's risk of harm to others was done well enough 76% of the time. Work to make each individual less likely to reoffend"),
+        cumbria.contains("Work to keep to a minimum each individual’s risk of harm to others was done well enough 76% of the time. Work to make each individual less likely to reoffend"),
         "Cumbria foreword: {cumbria}"
     );
     assert!(
-        cumbria.contains("This is the first OMI 2 report published, so there is no other Probation Trust to compare Cumbria's figures with yet."),
+        cumbria.contains("This is the first OMI 2 report published, so there is no other Probation Trust to compare Cumbria’s figures with yet."),
         "Cumbria foreword"
     );
     assert!(!cumbria.contains("All areas"), "no comparison columns for the first trust inspected");
@@ -167,14 +167,31 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
         "Recommendations",
         "Background and context",
         "Findings",
-        "Annex 1: Case sample",
-        "Annex 3: Methodology",
+        // The front matter of its era (data/publisher.yaml): published on 5 July 2011, it says
+        // "Appendix", gives the Open Government Licence of 2010 (v1.0, no version in its
+        // wording) and the Manchester office of the time, and is signed by no Chief Inspector
+        // (Andrew Bridges retired at the end of May 2011; Liz Calderbank was appointed in
+        // September).
+        "Appendix 1: Case sample",
+        "Appendix 3: Methodology",
         "Glossary",
         "© Crown copyright 2011",
-        "Open Government Licence v3.0",
+        "under the terms of the Open Government Licence. To view this licence, visit",
+        "open-government-licence/version/1",
+        "Trafford House",
         "Lead inspector",
     ] {
         assert!(cumbria.contains(section), "Cumbria report lacks `{section}`");
+    }
+    assert!(
+        !cumbria.contains("Annex ") && !cumbria.contains("v3.0") && !cumbria.contains("Chief Inspector of Probation"),
+        "Cumbria's front matter is not of 2011"
+    );
+    let london = squash(&pdf_text(&a.path().join("omi2/2011-12/london.pdf")));
+    assert!(london.contains("Liz Calderbank HM Chief Inspector of Probation"), "London (2012) is signed by the Chief Inspector of its day");
+    let eastfield = squash(&pdf_text(&a.path().join("adult-2018/2018-19/eastfield-nps-division.pdf")));
+    for part in ["Annex 1: Case sample", "Open Government Licence v3.0", "Civil Justice Centre", "Dame Glenys Stacey HM Chief Inspector of Probation"] {
+        assert!(eastfield.contains(part), "Eastfield (2019) lacks `{part}`");
     }
 
     // Every rating appears among the 2018-standards areas, overall and for standards.
