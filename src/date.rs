@@ -44,6 +44,36 @@ impl Date {
     pub fn month_year(&self) -> String {
         format!("{} {}", MONTHS[self.month as usize - 1], self.year)
     }
+
+    /// The day of the week, 0 for Monday to 6 for Sunday.
+    pub fn weekday(&self) -> u8 {
+        // Sakamoto's method (0 for Sunday), turned to start on Monday.
+        const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+        let y = if self.month < 3 { self.year - 1 } else { self.year };
+        let sunday_first = (y + y / 4 - y / 100 + y / 400 + T[self.month as usize - 1] + i32::from(self.day)).rem_euclid(7);
+        ((sunday_first + 6) % 7) as u8
+    }
+
+    /// The day after.
+    pub fn next_day(&self) -> Date {
+        let next = Date { day: self.day + 1, ..*self };
+        if Date::parse(&next.to_string()).is_ok() {
+            next
+        } else if self.month < 12 {
+            Date { month: self.month + 1, day: 1, ..*self }
+        } else {
+            Date { year: self.year + 1, month: 1, day: 1 }
+        }
+    }
+
+    /// This day if it is a weekday, else the Monday after.
+    pub fn weekday_on_or_after(&self) -> Date {
+        let mut d = *self;
+        while d.weekday() >= 5 {
+            d = d.next_day();
+        }
+        d
+    }
 }
 
 impl fmt::Display for Date {
@@ -68,6 +98,18 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weekdays_by_hand() {
+        let d = |s| Date::parse(s).unwrap();
+        // 29 November 2026 is a Sunday; 1 January 2000 a Saturday; 29 February 2012 a Wednesday.
+        assert_eq!(d("2026-11-29").weekday(), 6);
+        assert_eq!(d("2000-01-01").weekday(), 5);
+        assert_eq!(d("2012-02-29").weekday(), 2);
+        assert_eq!(d("2012-06-23").weekday_on_or_after(), d("2012-06-25"));
+        assert_eq!(d("2011-12-31").weekday_on_or_after(), d("2012-01-02"));
+        assert_eq!(d("2019-03-11").weekday_on_or_after(), d("2019-03-11"));
+    }
 
     #[test]
     fn parses_and_rejects() {

@@ -439,8 +439,40 @@ pub struct AggregateSpec {
     /// report`).
     #[serde(default)]
     pub running_header: Option<String>,
+    /// The order of the areas in its tables, as the programme published them.
+    #[serde(default)]
+    pub order: AreaOrder,
     #[serde(skip)]
     pub source: PathBuf,
+}
+
+/// The order of the areas in an aggregate report's tables.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaOrder {
+    /// By region, then by name (the CCI annual tables).
+    #[default]
+    Region,
+    /// In the order their reports were published (the OMI 2 annual tables).
+    Inspection,
+    /// By name.
+    Name,
+}
+
+impl AreaOrder {
+    /// The sentence above a table saying how its areas are listed; `unit` is plural
+    /// (`Probation Trusts`).
+    pub fn sentence(self, units: &str) -> String {
+        let units = {
+            let mut c = units.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        };
+        match self {
+            AreaOrder::Region => format!("{units} are listed by region, then in alphabetical order."),
+            AreaOrder::Inspection => format!("{units} are listed in the order in which their inspection reports were published."),
+            AreaOrder::Name => format!("{units} are listed in alphabetical order."),
+        }
+    }
 }
 
 pub fn load_aggregate(path: &Path) -> Result<AggregateSpec, Problem> {

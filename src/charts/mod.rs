@@ -35,6 +35,16 @@ impl BarChart {
         BarChart { groups, rooms: None }
     }
 
+    /// Draws every chart of `charts` at one scale: each keeps the room the widest names and
+    /// labels of any of them need (the charts of one kind in a report, side by side).
+    pub fn share_rooms(charts: &mut [BarChart]) {
+        let all: Vec<(i32, i32)> = charts.iter().map(|c| c.rooms.unwrap_or_else(|| rooms(c))).collect();
+        let widest = (all.iter().map(|r| r.0).max().unwrap_or(0), all.iter().map(|r| r.1).max().unwrap_or(0));
+        for c in charts {
+            c.rooms = Some(widest);
+        }
+    }
+
     /// The groups `range` of this chart, drawn at the same scale and width as the whole chart.
     pub fn part(&self, range: std::ops::Range<usize>) -> BarChart {
         BarChart { groups: self.groups[range].to_vec(), rooms: Some(self.rooms.unwrap_or_else(|| rooms(self))) }
@@ -91,7 +101,7 @@ const MAX_WIDTH: i32 = 1000;
 const LABEL_SIZE: i32 = 24;
 const TICK_SIZE: i32 = 24;
 /// Text inside a stacked bar's segment and a key's swatch.
-const SEGMENT_SIZE: i32 = 21;
+const SEGMENT_SIZE: i32 = 24;
 
 /// The width of `text` at `size` px in Open Sans, estimated from the widths of its characters
 /// (generous: a label must never be clipped).
@@ -245,7 +255,11 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
             // The title above the bars, from the chart's left edge, in bold.
             for (i, line) in lines.iter().enumerate() {
                 let style = (FONT_FAMILY, LABEL_SIZE, FontStyle::Bold).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-                root.draw(&Text::new(line.clone(), (4, y + TITLE_LINE / 2 + i as i32 * TITLE_LINE), style))?;
+                let ly = y + TITLE_LINE / 2 + i as i32 * TITLE_LINE;
+                // On a white ground: the grid lines pass behind the title, not through it.
+                let w = text_width(line, LABEL_SIZE) * 11 / 10;
+                root.draw(&Rectangle::new([(2, ly - TITLE_LINE / 2), (w + 8, ly + TITLE_LINE / 2)], WHITE.filled()))?;
+                root.draw(&Text::new(line.clone(), (4, ly), style))?;
             }
             y + lines.len() as i32 * TITLE_LINE + 2
         } else {

@@ -38,6 +38,10 @@ pub struct FrameworkSpec {
     pub report_title: String,
     /// What an inspected area is called (`Probation Trust`, `Youth Offending Team`).
     pub unit: String,
+    /// The heading of the column of areas in aggregate tables, as the programme published it
+    /// (`Trust`); `Area` when left out.
+    #[serde(default)]
+    pub area_heading: Option<String>,
     /// What the people in the cases are called (`offender`, `child or young person`).
     #[serde(default = "default_person")]
     pub person: String,

@@ -398,7 +398,12 @@ fn render_job(
                 }
             }
             let mut ordered: Vec<&crate::inspection::InspectionSpec> = members.iter().map(|m| &**m).collect();
-            ordered.sort_by(|a, b| (&a.region, &a.area).cmp(&(&b.region, &b.area)));
+            // In the order the programme published its tables in (the definition's `order`).
+            match spec.order {
+                crate::inspection::AreaOrder::Region => ordered.sort_by(|a, b| (&a.region, &a.area).cmp(&(&b.region, &b.area))),
+                crate::inspection::AreaOrder::Inspection => ordered.sort_by(|a, b| (a.publication_date, &a.area).cmp(&(b.publication_date, &b.area))),
+                crate::inspection::AreaOrder::Name => ordered.sort_by(|a, b| a.area.cmp(&b.area)),
+            }
             let input = AggregateInput {
                 spec,
                 framework: fw,

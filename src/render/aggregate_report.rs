@@ -47,6 +47,8 @@ pub struct AggregateReport {
     pub era: Era,
     pub doc: DocMeta,
     pub framework: super::area::FrameworkMeta,
+    /// How the areas of its tables are listed (the definition's `order`), in a sentence.
+    pub order_note: String,
     pub set_label: String,
     /// Corrections published in this report, oldest first (a notice near its front).
     pub corrections: Vec<crate::record::Correction>,
@@ -376,7 +378,9 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             unit: fw.unit.clone(),
             person: fw.person.clone(),
             minimum,
+            area_heading: fw.area_heading.clone().unwrap_or_else(|| "Area".into()),
         },
+        order_note: input.spec.order.sentence(&format!("{}s", fw.unit)),
         set_label: input.set_label.clone(),
         corrections: Vec::new(),
         areas: input.inspections.len(),
@@ -416,6 +420,9 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // One chart per column: every area's figure, highest first, with the aggregate among them.
     let mut charts = Vec::new();
     let mut chart_time = std::time::Duration::ZERO;
+    // Bar charts wait to be drawn until every one of their kind is made, so that all are drawn at
+    // one scale (a chart whose labels were longer was drawn narrower than its neighbours).
+    let mut pending: Vec<Pending> = Vec::new();
     for (k, (set, title)) in columns.iter().enumerate() {
         let mut bars: Vec<(&str, &Shown)> = report.rows.iter().map(|r| (r.area.as_str(), &r.cells[k])).collect();
         bars.sort_by(|a, b| b.1.exact.unwrap_or(-1.0).total_cmp(&a.1.exact.unwrap_or(-1.0)).then(a.0.cmp(b.0)));
@@ -444,7 +451,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             let table =
                 DataTable { columns: vec![title.clone(), "Areas".into()], rows: bins.iter().map(|(label, n)| vec![label.clone(), n.to_string()]).collect() };
             let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), &mut chart_time);
-            charts.push((path.clone(), svg, ChartRef { path, caption: format!("{title}: number of areas in each band of scores"), alt, table }));
+            pending.push(Pending::Drawn(path.clone(), svg, ChartRef { path, caption: format!("{title}: number of areas in each band of scores"), alt, table }));
         } else {
             // All areas together as a bar of its own, grey, in its place among the areas: a line
             // across the chart ran through the labels of the areas near it.
@@ -463,18 +470,14 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                     })
                     .collect(),
             );
-            let table =
-                DataTable { columns: vec!["Area".into(), title.clone()], rows: ranked.iter().map(|(a, s, _)| vec![a.to_string(), s.text.clone()]).collect() };
-            charts.extend(super::bar_figures(
-                chart,
-                &path,
-                &format!("{title}: every area, highest first, with all areas together"),
-                &alt,
-                table,
-                &mut chart_time,
-            ));
+            let table = DataTable {
+                columns: vec![report.framework.area_heading.clone(), title.clone()],
+                rows: ranked.iter().map(|(a, s, _)| vec![a.to_string(), s.text.clone()]).collect(),
+            };
+            pending.push(Pending::Bars(chart, path, format!("{title}: every area, highest first, with all areas together"), alt, table));
         }
     }
+    flush(std::mem::take(&mut pending), &mut charts, &mut chart_time);
     // The distribution of ratings: one stacked bar overall and per standard.
     if let Some(rv) = &report.ratings {
         let mut rows = vec![("Overall".to_string(), rv.distribution.iter().map(|d| d.overall).collect::<Vec<_>>())];
@@ -534,7 +537,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // per figure and a bar per group of cases, so that a bar's label stays short (`Girl 64%`):
     // a title after every bar squeezed the plot to a third of the chart.
     for (k, t) in report.diversity.iter().enumerate() {
-        let present: Vec<_> = t.rows.iter().filter(|r| r.cases > 0).collect();
+        // Every group, a group without cases too ("– (none relevant)"), as in the table.
+        let present: Vec<_> = t.rows.iter().collect();
         const SHORT_TITLE: usize = 16;
         let groups = if t.columns.len() <= 3 && t.columns.iter().all(|c| c.chars().count() <= SHORT_TITLE) {
             present
@@ -572,8 +576,9 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             columns,
             rows: t.rows.iter().map(|r| [vec![r.value.clone(), r.cases.to_string()], r.cells.iter().map(Shown::with_difference).collect()].concat()).collect(),
         };
-        charts.extend(super::bar_figures(chart, &path, &format!("Figures by {}", t.label.to_lowercase()), &alt, table, &mut chart_time));
+        pending.push(Pending::Bars(chart, path, format!("Figures by {}", t.label.to_lowercase()), alt, table));
     }
+    flush(pending, &mut charts, &mut chart_time);
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
     report.questionnaires = super::questionnaire::views(&super::questionnaire::pool(input.inspections.iter().copied()), text, &mut chart_time, &mut charts)?;
 
@@ -595,6 +600,29 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         correction,
         text,
     })
+}
+
+/// A chart made, or a bar chart waiting to be drawn at the scale of its kind.
+enum Pending {
+    Drawn(String, String, ChartRef),
+    Bars(BarChart, String, String, String, DataTable),
+}
+
+/// Draws the waiting bar charts at one scale, the widest names and labels of any of them, and
+/// adds every chart to `charts` in order.
+fn flush(pending: Vec<Pending>, charts: &mut Vec<(String, String, ChartRef)>, spent: &mut std::time::Duration) {
+    let mut bars: Vec<BarChart> = pending.iter().filter_map(|p| if let Pending::Bars(c, ..) = p { Some(c.clone()) } else { None }).collect();
+    BarChart::share_rooms(&mut bars);
+    let mut shared = bars.into_iter();
+    for p in pending {
+        match p {
+            Pending::Drawn(path, svg, figure) => charts.push((path, svg, figure)),
+            Pending::Bars(_, path, caption, alt, table) => {
+                let chart = shared.next().expect("one shared chart per waiting chart");
+                charts.extend(super::bar_figures(chart, &path, &caption, &alt, table, spent));
+            }
+        }
+    }
 }
 
 fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &AggregateReport) -> Vec<FigureRecord> {

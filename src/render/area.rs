@@ -111,6 +111,8 @@ pub struct FrameworkMeta {
     pub unit: String,
     pub person: String,
     pub minimum: u32,
+    /// The heading of the column of areas in aggregate tables (`Trust`, `Area`).
+    pub area_heading: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -268,7 +270,14 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         lead_inspector: insp.lead_inspector.clone(),
         acknowledgements: insp.acknowledgements.clone(),
     };
-    let framework = FrameworkMeta { name: fw.name.clone(), short_name: fw.short_name.clone(), unit: fw.unit.clone(), person: fw.person.clone(), minimum };
+    let framework = FrameworkMeta {
+        name: fw.name.clone(),
+        short_name: fw.short_name.clone(),
+        unit: fw.unit.clone(),
+        person: fw.person.clone(),
+        minimum,
+        area_heading: fw.area_heading.clone().unwrap_or_else(|| "Area".into()),
+    };
 
     let mut report = AreaReport {
         kind: "area",

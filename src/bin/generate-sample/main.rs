@@ -205,6 +205,8 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
                 }
                 write::aggregate(data, "omi2-2011-12", "Offender Management Inspection 2: findings from inspections in 2011–12", "Probation Trusts inspected between April 2011 and March 2012", "omi2", "2011-12", "2012-07-12",
                     "This report brings together the findings of the 11 inspections of adult offending work that HMI Probation carried out in 2011–12 under the second Offender Management Inspection programme, in the North West, London, the North East and the West Midlands.")?;
+                // The annual report lists the trusts in the order they were inspected.
+                write::set_key(data, "omi2-2011-12", "order", "inspection")?;
                 return Ok(());
             }
             Err(e) if attempt % 500 == 0 => eprintln!("OMI 2 attempt {attempt}: {e}"),

@@ -95,10 +95,13 @@ pub fn inspection(
     }
     w.flush().map_err(|e| e.to_string())?;
 
-    // Fieldwork about ten weeks before publication.
+    // Fieldwork about ten weeks before publication, Monday to Friday; reports are published on
+    // a weekday.
     let p = Date::parse(&area.publication)?;
+    let published = p.weekday_on_or_after();
     let (y, m) = if p.month > 3 { (p.year, p.month - 3) } else { (p.year - 1, p.month + 9) };
     let start = Date { year: y, month: m, day: 3 + (rng.range(0, 14) as u8) };
+    let start = (0..(7 - start.weekday()) % 7).fold(start, |d, _| d.next_day());
     let end = Date { day: start.day + 4, ..start };
 
     let mut doc = Mapping::new();
@@ -112,7 +115,7 @@ pub fn inspection(
     fieldwork.insert(v("start"), v(start.to_string()));
     fieldwork.insert(v("end"), v(end.to_string()));
     doc.insert(v("fieldwork"), Value::Mapping(fieldwork));
-    doc.insert(v("publication_date"), v(area.publication.clone()));
+    doc.insert(v("publication_date"), v(published.to_string()));
     doc.insert(v("status"), v(area.status));
     doc.insert(v("lead_inspector"), v(INSPECTORS[rng.range(0, INSPECTORS.len() as u32 - 1) as usize]));
     doc.insert(
@@ -210,6 +213,18 @@ pub fn thematic(
     std::fs::write(path, text).map_err(|e| e.to_string())
 }
 
+/// Sets `key` of the aggregate definition `id` to `value`.
+pub fn set_key(data: &Path, id: &str, key: &str, value: &str) -> Result<(), String> {
+    let path = data.join("aggregates").join(format!("{id}.yaml"));
+    let mut doc: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    doc.as_mapping_mut().expect("a mapping").insert(v(key), v(value));
+    let text = format!(
+        "# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}",
+        serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())?
+    );
+    std::fs::write(path, text).map_err(|e| e.to_string())
+}
+
 /// An aggregate definition covering the inspections of `list` (folder names), or, without a
 /// list, every inspection of the period.
 #[allow(clippy::too_many_arguments)]
@@ -238,7 +253,7 @@ pub fn aggregate_of(
     };
     doc.insert(v("inspections"), Value::Mapping(sel));
     doc.insert(v("period"), v(period));
-    doc.insert(v("publication_date"), v(date));
+    doc.insert(v("publication_date"), v(Date::parse(&date)?.weekday_on_or_after().to_string()));
     doc.insert(v("status"), v("published"));
     doc.insert(v("summary"), v(summary));
     let text = format!(
