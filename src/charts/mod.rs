@@ -24,10 +24,19 @@ const GRID: RGBColor = RGBColor(0xd0, 0xd4, 0xd6);
 #[derive(Debug, Clone)]
 pub struct BarChart {
     pub groups: Vec<BarGroup>,
-    /// The room kept left of the plot for bars' names and right of it for value labels, in
-    /// SVG px. `None`: what this chart's names and labels need. A part of a split chart keeps the
-    /// whole chart's, so that every part is drawn at one scale (`BarChart::part`).
-    pub rooms: Option<(i32, i32)>,
+    /// Where its plot starts and ends and how wide it is. `None`: what this chart's names and
+    /// labels need. A part of a split chart keeps the whole chart's, so that every part is drawn
+    /// at one scale (`BarChart::part`); so do charts of one kind (`BarChart::share_rooms`).
+    pub rooms: Option<Frame>,
+}
+
+/// A bar chart's frame, in SVG px: the plot runs from `x0` (0%) to `x1` (100%) in a chart
+/// `width` wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    pub x0: i32,
+    pub x1: i32,
+    pub width: i32,
 }
 
 impl BarChart {
@@ -38,16 +47,17 @@ impl BarChart {
     /// Draws every chart of `charts` at one scale: each keeps the room the widest names and
     /// labels of any of them need (the charts of one kind in a report, side by side).
     pub fn share_rooms(charts: &mut [BarChart]) {
-        let all: Vec<(i32, i32)> = charts.iter().map(|c| c.rooms.unwrap_or_else(|| rooms(c))).collect();
-        let widest = (all.iter().map(|r| r.0).max().unwrap_or(0), all.iter().map(|r| r.1).max().unwrap_or(0));
+        let Some(x0) = charts.iter().map(name_x0).max() else { return };
+        let plot = charts.iter().map(|c| frame_at(c, x0)).map(|f| f.x1 - f.x0).min().unwrap_or(MIN_PLOT_W);
+        let width = charts.iter().map(|c| (x0 + needed(c, plot)).max(WIDTH as i32)).max().unwrap_or(WIDTH as i32);
         for c in charts {
-            c.rooms = Some(widest);
+            c.rooms = Some(Frame { x0, x1: x0 + plot, width });
         }
     }
 
     /// The groups `range` of this chart, drawn at the same scale and width as the whole chart.
     pub fn part(&self, range: std::ops::Range<usize>) -> BarChart {
-        BarChart { groups: self.groups[range].to_vec(), rooms: Some(self.rooms.unwrap_or_else(|| rooms(self))) }
+        BarChart { groups: self.groups[range].to_vec(), rooms: Some(frame(self)) }
     }
 
     /// Whether its bars carry names: each group's label is then a title above its bars, and
@@ -126,32 +136,70 @@ pub fn text_width(text: &str, size: i32) -> i32 {
 /// Where a bar chart's plot area ends and how wide it is: the right part holds the widest value
 /// label after its bar at 100%, and the chart grows wider (and is scaled down on the page)
 /// rather than clip a label or squeeze the plot.
-/// Returns `(x0, x1, width)`: where the plot starts and ends, and the chart's width.
-fn bar_layout(chart: &BarChart) -> (i32, i32, i32) {
-    let (name_room, label_room) = chart.rooms.unwrap_or_else(|| rooms(chart));
-    let x0 = name_room + 10;
-    // Wider than MAX_WIDTH, the text would be too small on the page: the plot gives way first.
-    let plot = MIN_PLOT_W.min(MAX_WIDTH - x0 - label_room).max(MIN_PLOT_W_SQUEEZED);
-    let width = (WIDTH as i32).max(x0 + plot + label_room);
-    (x0, width - label_room, width)
+/// The chart's frame: its own, or the one it shares.
+fn frame(chart: &BarChart) -> Frame {
+    chart.rooms.unwrap_or_else(|| frame_at(chart, name_x0(chart)))
 }
 
-/// The room left of the plot (the groups' labels, or the bars' names under titles) and the
-/// room the widest value label needs after its bar at 100%.
-fn rooms(chart: &BarChart) -> (i32, i32) {
-    let name_room = if chart.titled() {
+/// Where the plot starts: after the groups' labels, or the bars' names under titles.
+fn name_x0(chart: &BarChart) -> i32 {
+    let room = if chart.titled() {
         chart.groups.iter().flat_map(|g| &g.bars).filter_map(|b| b.name.as_deref()).map(|n| text_width(n, LABEL_SIZE)).max().unwrap_or(0).max(60) + 12
     } else {
         LABEL_W
     };
-    let label_room = chart.groups.iter().flat_map(|g| &g.bars).map(|b| text_width(&bar_text(b), LABEL_SIZE) + 8).max().unwrap_or(0) + 12;
-    (name_room, label_room)
+    room + 10
+}
+
+/// Each bar's end (a fraction of the plot: its value, or the top of its whisker) and the room
+/// its label needs after it.
+fn label_ends(chart: &BarChart) -> Vec<(f64, i32)> {
+    chart
+        .groups
+        .iter()
+        .flat_map(|g| &g.bars)
+        .map(|b| {
+            let end = b.value.unwrap_or(0.0).max(b.range.map_or(0.0, |r| r.1)).clamp(0.0, 100.0) / 100.0;
+            (end, 8 + text_width(&bar_text(b), LABEL_SIZE) + 8)
+        })
+        .collect()
+}
+
+/// The width right of `x0` that a plot `plot` wide needs: every label after its bar's end, and
+/// the last tick's label.
+fn needed(chart: &BarChart, plot: i32) -> i32 {
+    label_ends(chart).iter().map(|(f, w)| (f * f64::from(plot)).round() as i32 + w).max().unwrap_or(0).max(plot + 30)
+}
+
+/// The widest plot whose labels fit in the chart's width (a long label after a short bar
+/// needs less room than one after a full bar); the chart grows wider (and is scaled down on
+/// the page) rather than clip a label or squeeze the plot below its minimum, and the plot gives
+/// way before the chart passes `MAX_WIDTH`.
+fn frame_at(chart: &BarChart, x0: i32) -> Frame {
+    let avail = WIDTH as i32 - x0;
+    let mut plot = avail - 30;
+    for (f, w) in label_ends(chart) {
+        if f > 0.0 {
+            plot = plot.min(((f64::from(avail - w)) / f).floor() as i32);
+        } else if w > avail {
+            plot = 0;
+        }
+    }
+    if plot >= MIN_PLOT_W && needed(chart, plot) <= avail {
+        return Frame { x0, x1: x0 + plot, width: WIDTH as i32 };
+    }
+    let mut plot = MIN_PLOT_W;
+    while plot > MIN_PLOT_W_SQUEEZED && x0 + needed(chart, plot) > MAX_WIDTH {
+        plot -= 10;
+    }
+    Frame { x0, x1: x0 + plot, width: (x0 + needed(chart, plot)).max(WIDTH as i32) }
 }
 
 /// A group's label as drawn: beside its bars in 28 characters a line, or as a title above them
 /// across the chart.
 fn wrapped_labels(chart: &BarChart) -> Vec<Vec<String>> {
-    let width = if chart.titled() { 64 } else { 28 };
+    // A title runs across the chart, about 12 px a character.
+    let width = if chart.titled() { ((frame(chart).width - 12) / 12).max(28) as usize } else { 28 };
     chart.groups.iter().map(|g| wrap(&g.label, width)).collect()
 }
 
@@ -180,7 +228,7 @@ pub fn marks_too_few(chart: &BarChart) -> bool {
 
 /// The size of a bar chart as drawn, in SVG px: `(width, height)`.
 pub fn bar_chart_size(chart: &BarChart) -> (u32, u32) {
-    let (_, _, width) = bar_layout(chart);
+    let width = frame(chart).width;
     let wrapped = wrapped_labels(chart);
     let heights = group_heights(chart, &wrapped);
     let body: i32 = heights.iter().sum::<i32>() + GROUP_GAP * (chart.groups.len().saturating_sub(1) as i32);
@@ -230,7 +278,7 @@ type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
 fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i32], body: i32) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
     root.fill(&WHITE)?;
-    let (x0, x1, _) = bar_layout(chart);
+    let Frame { x0, x1, .. } = frame(chart);
     let titled = chart.titled();
     let bar_h = chart.bar_h();
     let x = |v: f64| x0 + ((x1 - x0) as f64 * v.clamp(0.0, 100.0) / 100.0).round() as i32;
@@ -244,7 +292,9 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
     let ticks: &[f64] = if x1 - x0 < 250 { &[0.0, 50.0, 100.0] } else { &[0.0, 25.0, 50.0, 75.0, 100.0] };
     for &tick in ticks {
         let gx = x(tick);
-        root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;
+        // Under titles, the grid runs over each group's bars only (below), never through a title.
+        let from = if titled { axis_y - 8 } else { TOP - 4 };
+        root.draw(&PathElement::new(vec![(gx, from), (gx, axis_y)], GRID.stroke_width(1)))?;
         root.draw(&Text::new(format!("{tick:.0}%"), (gx, axis_y + 4), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
 
@@ -256,12 +306,13 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
             for (i, line) in lines.iter().enumerate() {
                 let style = (FONT_FAMILY, LABEL_SIZE, FontStyle::Bold).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
                 let ly = y + TITLE_LINE / 2 + i as i32 * TITLE_LINE;
-                // On a white ground: the grid lines pass behind the title, not through it.
-                let w = text_width(line, LABEL_SIZE) * 11 / 10;
-                root.draw(&Rectangle::new([(2, ly - TITLE_LINE / 2), (w + 8, ly + TITLE_LINE / 2)], WHITE.filled()))?;
                 root.draw(&Text::new(line.clone(), (4, ly), style))?;
             }
-            y + lines.len() as i32 * TITLE_LINE + 2
+            let top = y + lines.len() as i32 * TITLE_LINE + 2;
+            for &tick in ticks {
+                root.draw(&PathElement::new(vec![(x(tick), top - 3), (x(tick), top + block + 3)], GRID.stroke_width(1)))?;
+            }
+            top
         } else {
             // Bars and label centred in the group's height (taller than the bars for a long label).
             let top = y + (h - block).max(0) / 2;

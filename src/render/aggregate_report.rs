@@ -550,7 +550,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                         .cells
                         .iter()
                         .zip(&t.columns)
-                        .map(|(c, col)| Bar { name: Some(col.clone()), label: c.text.clone(), value: c.exact, emphasis: false, range: None })
+                        .map(|(c, col)| Bar { name: Some(col.clone()), label: c.with_difference(), value: c.exact, emphasis: false, range: None })
                         .collect(),
                 })
                 .collect()
@@ -562,7 +562,13 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                     label: col.clone(),
                     bars: present
                         .iter()
-                        .map(|r| Bar { name: Some(r.value.clone()), label: r.cells[j].text.clone(), value: r.cells[j].exact, emphasis: false, range: None })
+                        .map(|r| Bar {
+                            name: Some(r.value.clone()),
+                            label: r.cells[j].with_difference(),
+                            value: r.cells[j].exact,
+                            emphasis: false,
+                            range: None,
+                        })
                         .collect(),
                 })
                 .collect()

@@ -253,7 +253,7 @@ pub fn aggregate_of(
     };
     doc.insert(v("inspections"), Value::Mapping(sel));
     doc.insert(v("period"), v(period));
-    doc.insert(v("publication_date"), v(Date::parse(&date)?.weekday_on_or_after().to_string()));
+    doc.insert(v("publication_date"), v(Date::parse(date)?.weekday_on_or_after().to_string()));
     doc.insert(v("status"), v("published"));
     doc.insert(v("summary"), v(summary));
     let text = format!(
