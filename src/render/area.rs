@@ -115,6 +115,19 @@ pub struct FrameworkMeta {
     pub area_heading: String,
 }
 
+impl FrameworkMeta {
+    pub fn of(fw: &FrameworkSpec) -> Self {
+        FrameworkMeta {
+            name: fw.name.clone(),
+            short_name: fw.short_name.clone(),
+            unit: fw.unit.clone(),
+            person: fw.person.clone(),
+            minimum: fw.minimum_relevant_cases,
+            area_heading: fw.area_heading.clone().unwrap_or_else(|| "Area".into()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct QuestionRow {
     pub id: String,
@@ -270,14 +283,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         lead_inspector: insp.lead_inspector.clone(),
         acknowledgements: insp.acknowledgements.clone(),
     };
-    let framework = FrameworkMeta {
-        name: fw.name.clone(),
-        short_name: fw.short_name.clone(),
-        unit: fw.unit.clone(),
-        person: fw.person.clone(),
-        minimum,
-        area_heading: fw.area_heading.clone().unwrap_or_else(|| "Area".into()),
-    };
+    let framework = FrameworkMeta::of(fw);
 
     let mut report = AreaReport {
         kind: "area",
@@ -368,13 +374,17 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                 })
                 .collect(),
         );
+        let all = rows.clone();
         for (k, rows) in rows.chunks(per_part).enumerate() {
             let chart = whole.part(k * per_part..k * per_part + rows.len());
             // The comparison columns only where there is another area to compare with.
             let width = if compared { 7 } else { 4 };
+            // The whole table after the last part: a part's table between two parts left each
+            // chart apart from its data and half a page empty.
+            let table_rows: &[&ScoreRow] = if k + 1 == parts { &all } else { &[] };
             let table = DataTable {
                 columns: ["Score", &insp.area, "Cases", "95% interval", "All areas", "Lowest", "Highest"].iter().take(width).map(|c| c.to_string()).collect(),
-                rows: rows
+                rows: table_rows
                     .iter()
                     .map(|r| {
                         let mut row = vec![
