@@ -420,18 +420,18 @@ fn render_job(
     }
 }
 
-/// `the 4 Probation Trusts inspected to date`.
+/// `the four Probation Trusts inspected to date` (one to nine in words).
 fn set_label_to_date(fw: &FrameworkSpec, n: usize) -> String {
     if n == 1 {
         return format!("no other {} yet (this is the first report published)", fw.unit);
     }
-    format!("the {n} {}s inspected to date", fw.unit)
+    format!("the {} {}s inspected to date", crate::render::words::count(n as u64), fw.unit)
 }
 
 /// `the 11 Probation Trusts inspected in 2011-12`.
 fn set_label(fw: &FrameworkSpec, n: usize, period: &str) -> String {
     let unit = if n == 1 { fw.unit.clone() } else { format!("{}s", fw.unit) };
-    format!("the {n} {unit} inspected in {period}")
+    format!("the {} {unit} inspected in {period}", crate::render::words::count(n as u64))
 }
 
 /// Every string in `value` (a serialised input file) with a character no font draws: its key

@@ -41,6 +41,8 @@ impl HtmlEdition {
         env.add_global("style", Value::from(style));
         env.add_function("chart_svg", chart_svg);
         env.add_filter("rating_class", |id: String| rating_class(&id));
+        env.add_filter("count", |n: u64| super::words::count(n));
+        env.add_filter("thousands", |n: u64| super::words::thousands(n));
         Ok(HtmlEdition { env, dir: dir.to_path_buf() })
     }
 

@@ -68,9 +68,42 @@ fn over(name: &str) -> String {
     }
 }
 
+/// A count in running text, as the inspectorate writes it: one to nine in words, 10 and over
+/// in figures with thousands separators (`seven`, `53`, `2,461`); 0 is `no`.
+pub fn count(n: u64) -> String {
+    const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+    match WORDS.get(n as usize) {
+        Some(w) => (*w).to_string(),
+        None => thousands(n),
+    }
+}
+
+/// `2461` as `2,461`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_in_running_text() {
+        for (n, words) in
+            [(0, "no"), (1, "one"), (7, "seven"), (9, "nine"), (10, "10"), (53, "53"), (999, "999"), (1000, "1,000"), (2461, "2,461"), (1234567, "1,234,567")]
+        {
+            assert_eq!(count(n), words, "{n}");
+        }
+        assert_eq!(thousands(7), "7");
+    }
 
     #[test]
     fn proportions_read_as_the_inspectorate_writes_them() {

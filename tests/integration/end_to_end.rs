@@ -145,7 +145,7 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
     // itself included, and the aggregate it shows is their cases pooled (recounted here from
     // each trust's own figures), not the whole year's 77%.
     let london = squash(&pdf_text(&a.path().join("omi2/2011-12/london.pdf")));
-    assert!(london.contains("against 75% across the 7 Probation Trusts inspected to date"), "London foreword");
+    assert!(london.contains("against 75% across the seven Probation Trusts inspected to date"), "London foreword");
     let to_date = ["cumbria", "cheshire", "greater-manchester", "merseyside", "lancashire", "durham-tees-valley", "london"];
     let (mut yes, mut no) = (0u64, 0u64);
     for id in to_date {
