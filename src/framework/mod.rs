@@ -316,6 +316,14 @@ pub struct GlossaryEntry {
     pub meaning: String,
 }
 
+/// A framework's glossary in alphabetical order of its terms, as a glossary is read (the file
+/// may list them in any order).
+pub fn glossary_in_order(entries: &[GlossaryEntry]) -> Vec<GlossaryEntry> {
+    let mut sorted = entries.to_vec();
+    sorted.sort_by_key(|e| e.term.to_lowercase());
+    sorted
+}
+
 impl FrameworkSpec {
     pub fn question(&self, id: &str) -> Option<&QuestionSpec> {
         self.questions.iter().find(|q| q.id == id)

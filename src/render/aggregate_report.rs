@@ -404,7 +404,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         question_sections: if input.spec.compare_questions { question_comparison(input, minimum) } else { Vec::new() },
         questionnaires: Vec::new(),
         methodology: Vec::new(),
-        glossary: fw.glossary.clone(),
+        glossary: crate::framework::glossary_in_order(&fw.glossary),
     };
     report.findings = text.paragraphs("aggregate-findings.j2", &report)?;
     report.methodology =

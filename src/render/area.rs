@@ -330,7 +330,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             .collect(),
         questionnaires: Vec::new(),
         methodology: Vec::new(),
-        glossary: fw.glossary.clone(),
+        glossary: crate::framework::glossary_in_order(&fw.glossary),
         quality: None,
     };
     report.foreword = text.paragraphs("area-foreword.j2", &report)?;

@@ -206,6 +206,15 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
     assert!(at.windows(2).all(|w| w[0] < w[1]), "trusts not in publication order: {dated:?} at {at:?}");
     let cci = squash(&pdf_text(&a.path().join("aggregate/cci-2011-12.pdf")));
     assert!(cci.contains("Youth Offending Teams are listed by region, then in alphabetical order."), "CCI order stated");
+    // The glossary in alphabetical order, whatever the framework file's order.
+    let fw = std::fs::read_to_string(root().join("data/frameworks/omi2.yaml")).unwrap();
+    let mut terms: Vec<String> =
+        fw.lines().filter_map(|l| l.split("{term: ").nth(1)).map(|t| t.split(", meaning").next().unwrap().trim_matches('"').to_string()).collect();
+    assert!(terms.len() > 3, "glossary terms read from the framework");
+    terms.sort_by_key(|t| t.to_lowercase());
+    let glossary = &cumbria[cumbria.rfind("Glossary").unwrap()..];
+    let at: Vec<usize> = terms.iter().map(|t| glossary.find(t.as_str()).unwrap_or_else(|| panic!("{t} in the glossary"))).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "glossary not in alphabetical order: {terms:?} at {at:?}");
     let london = squash(&pdf_text(&a.path().join("omi2/2011-12/london.pdf")));
     assert!(london.contains("Liz Calderbank HM Chief Inspector of Probation"), "London (2012) is signed by the Chief Inspector of its day");
     let eastfield = squash(&pdf_text(&a.path().join("adult-2018/2018-19/eastfield-nps-division.pdf")));
