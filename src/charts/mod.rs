@@ -168,7 +168,12 @@ fn label_ends(chart: &BarChart) -> Vec<(f64, i32)> {
 /// The width right of `x0` that a plot `plot` wide needs: every label after its bar's end, and
 /// the last tick's label.
 fn needed(chart: &BarChart, plot: i32) -> i32 {
-    label_ends(chart).iter().map(|(f, w)| (f * f64::from(plot)).round() as i32 + w).max().unwrap_or(0).max(plot + 30)
+    needed_by(&label_ends(chart), plot)
+}
+
+/// `needed` from the bars' label ends, measured once.
+fn needed_by(ends: &[(f64, i32)], plot: i32) -> i32 {
+    ends.iter().map(|(f, w)| (f * f64::from(plot)).round() as i32 + w).max().unwrap_or(0).max(plot + 30)
 }
 
 /// The widest plot whose labels fit in the chart's width (a long label after a short bar
@@ -178,21 +183,22 @@ fn needed(chart: &BarChart, plot: i32) -> i32 {
 fn frame_at(chart: &BarChart, x0: i32) -> Frame {
     let avail = WIDTH as i32 - x0;
     let mut plot = avail - 30;
-    for (f, w) in label_ends(chart) {
+    let ends = label_ends(chart);
+    for &(f, w) in &ends {
         if f > 0.0 {
             plot = plot.min(((f64::from(avail - w)) / f).floor() as i32);
         } else if w > avail {
             plot = 0;
         }
     }
-    if plot >= MIN_PLOT_W && needed(chart, plot) <= avail {
+    if plot >= MIN_PLOT_W && needed_by(&ends, plot) <= avail {
         return Frame { x0, x1: x0 + plot, width: WIDTH as i32 };
     }
     let mut plot = MIN_PLOT_W;
-    while plot > MIN_PLOT_W_SQUEEZED && x0 + needed(chart, plot) > MAX_WIDTH {
+    while plot > MIN_PLOT_W_SQUEEZED && x0 + needed_by(&ends, plot) > MAX_WIDTH {
         plot -= 10;
     }
-    Frame { x0, x1: x0 + plot, width: (x0 + needed(chart, plot)).max(WIDTH as i32) }
+    Frame { x0, x1: x0 + plot, width: (x0 + needed_by(&ends, plot)).max(WIDTH as i32) }
 }
 
 /// A group's label as drawn: beside its bars in 28 characters a line, or as a title above them
