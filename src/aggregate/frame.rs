@@ -73,7 +73,14 @@ impl Codes {
 
 fn aggregate_chunk(framework: &FrameworkSpec, codes: &Codes, index: &Arc<SetIndex>, areas: &[AreaCases<'_>]) -> PolarsResult<Vec<GroupFigures>> {
     debug_assert_eq!(codes.pooled, index.pooled());
-    let breakdown: Vec<usize> = framework.characteristics.iter().enumerate().filter(|(_, c)| c.breakdown).map(|(i, _)| i).collect();
+    // Characteristics broken down, and those of the questions' published splits.
+    let breakdown: Vec<usize> = framework
+        .characteristics
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.breakdown || framework.questions.iter().any(|q| q.splits.iter().any(|s| s.column == c.column)))
+        .map(|(i, _)| i)
+        .collect();
 
     // One row per relevant answer (Yes or No): a Not applicable answer adds nothing to any sum,
     // and a case whose answers in a set are all Not applicable is not a relevant case of it.

@@ -42,6 +42,9 @@ pub enum SetId {
     Score(String),
     Section(String),
     Question(String),
+    /// A question with published splits (`splits` in the framework), as a pooled set of its
+    /// own so that it is broken down by the splits' characteristics.
+    Split(String),
 }
 
 /// Where each set and characteristic value of a framework sits in [`GroupFigures`]: pooled sets
@@ -247,6 +250,9 @@ pub fn question_sets(framework: &FrameworkSpec) -> Vec<(SetId, Vec<String>)> {
     for sec in &framework.sections {
         let qs = framework.questions.iter().filter(|q| q.section == sec.id).map(|q| q.id.clone()).collect();
         sets.push((SetId::Section(sec.id.clone()), qs));
+    }
+    for q in framework.questions.iter().filter(|q| !q.splits.is_empty()) {
+        sets.push((SetId::Split(q.id.clone()), vec![q.id.clone()]));
     }
     for q in &framework.questions {
         sets.push((SetId::Question(q.id.clone()), vec![q.id.clone()]));

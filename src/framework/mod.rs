@@ -204,6 +204,55 @@ pub struct QuestionSpec {
     /// A few words for chart labels (`Desistance`), where the full text would not fit.
     #[serde(default)]
     pub short: Option<String>,
+    /// The question as a finding, in the inspectorate's words, for running text and lists of
+    /// findings: "an accurate OASys risk of harm screening was completed" (a clause, small
+    /// initial letter; a report adds "in 79% of cases").
+    #[serde(default)]
+    pub statement: Option<String>,
+    /// Where the programme reported the share of cases in which the work was *not* done
+    /// ("managers were not effectively involved … in 40% of relevant cases"): the negative
+    /// clause. The figure shown beside it is then the share of No answers, and reports say so.
+    #[serde(default)]
+    pub negative_statement: Option<String>,
+    /// What the percentage is of, in words: `cases`, `relevant cases` (the default), `cases
+    /// where a full analysis of the risk of harm was required`.
+    #[serde(default)]
+    pub base: Option<String>,
+    /// Published figures of this question among the cases with one value of a characteristic
+    /// ("… in 54% of cases where there were child protection issues").
+    #[serde(default)]
+    pub splits: Vec<SplitSpec>,
+    /// The identifier of the published finding this question reproduces (`subject` in the
+    /// findings of an annual report), for the tests and the sample generator; reports ignore it.
+    #[serde(default)]
+    pub finding: Option<String>,
+}
+
+/// A question's figure among the cases with one value of a characteristic.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitSpec {
+    /// A characteristic's column.
+    pub column: String,
+    /// One of its values.
+    pub value: String,
+    /// The cases it selects, in words (`cases where there were child protection issues`).
+    pub base: String,
+    /// As `finding` of a question.
+    #[serde(default)]
+    pub finding: Option<String>,
+}
+
+impl QuestionSpec {
+    /// Whether reports give the share of No answers (see `negative_statement`).
+    pub fn negative(&self) -> bool {
+        self.negative_statement.is_some()
+    }
+
+    /// The base in words.
+    pub fn base(&self) -> &str {
+        self.base.as_deref().unwrap_or("relevant cases")
+    }
 }
 
 impl QuestionSpec {
@@ -230,6 +279,8 @@ pub enum ScoreKind {
     Headline,
     /// A general criterion (assessment and planning, interventions, outcomes).
     GeneralCriterion,
+    /// A part of a general criterion (`of`): CCI's "assessment and planning: risk of harm".
+    SubCriterion,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -242,6 +293,12 @@ pub struct ScoreSpec {
     /// enough 77% of the time".
     pub phrase: String,
     pub questions: Vec<String>,
+    /// For a sub-criterion, the general criterion it is part of.
+    #[serde(default)]
+    pub of: Option<String>,
+    /// As `finding` of a question.
+    #[serde(default)]
+    pub finding: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

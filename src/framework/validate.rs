@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{Era, FrameworkSpec, StandardRule};
+use super::{Era, FrameworkSpec, ScoreKind, StandardRule};
 use crate::error::{Location, Problem, Problems};
 
 pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
@@ -132,6 +132,54 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
                     "`unknown` lists some of `values`: those that mean the characteristic was not recorded",
                 );
             }
+        }
+    }
+    for (i, q) in spec.questions.iter().enumerate() {
+        for (j, sp) in q.splits.iter().enumerate() {
+            match spec.characteristics.iter().find(|c| c.column == sp.column) {
+                None => err(
+                    format!("questions[{i}].splits[{j}].column"),
+                    format!("question `{}` is split by unknown characteristic `{}`", q.id, sp.column),
+                    "name a column listed under `characteristics`",
+                ),
+                Some(c) if !c.values.contains(&sp.value) => err(
+                    format!("questions[{i}].splits[{j}].value"),
+                    format!("`{}` is not one of the values of `{}`", sp.value, sp.column),
+                    "give one of the characteristic's `values`",
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    for (i, s) in spec.scores.iter().enumerate() {
+        match (s.kind, &s.of) {
+            (ScoreKind::SubCriterion, None) => err(
+                format!("scores[{i}].of"),
+                format!("sub-criterion `{}` names no general criterion", s.id),
+                "add `of:` with the id of the general criterion it is part of",
+            ),
+            (ScoreKind::SubCriterion, Some(of)) => match spec.scores.iter().find(|p| &p.id == of && p.kind == ScoreKind::GeneralCriterion) {
+                None => err(
+                    format!("scores[{i}].of"),
+                    format!("sub-criterion `{}` is part of `{of}`, which is not a general criterion", s.id),
+                    "name a score of kind `general_criterion`",
+                ),
+                Some(parent) => {
+                    for q in s.questions.iter().filter(|q| !parent.questions.contains(q)) {
+                        err(
+                            format!("scores[{i}].questions"),
+                            format!("question `{q}` of sub-criterion `{}` is not a question of `{of}`", s.id),
+                            "a sub-criterion pools some of its general criterion's questions",
+                        );
+                    }
+                }
+            },
+            (_, Some(_)) => err(
+                format!("scores[{i}].of"),
+                format!("score `{}` is not a sub-criterion but has `of`", s.id),
+                "only a `sub_criterion` is part of another score",
+            ),
+            (_, None) => {}
         }
     }
     let mut judged = HashSet::new();

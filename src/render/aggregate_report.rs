@@ -77,6 +77,8 @@ pub struct AggregateReport {
     pub recommendations: Vec<String>,
     /// Every question, area by area (when the definition asks to compare questions).
     pub question_sections: Vec<QuestionComparison>,
+    /// The findings of every question that has a `statement`, by section, over all areas.
+    pub question_findings: Vec<FindingSection>,
     /// The areas' questionnaires pooled.
     pub questionnaires: Vec<super::questionnaire::QuestionnaireView>,
     pub methodology: Vec<String>,
@@ -95,6 +97,8 @@ pub struct AreaRow {
 #[derive(Debug, Serialize)]
 pub struct CriterionRow {
     pub title: String,
+    /// A part of the general criterion above it (a sub-criterion).
+    pub part: bool,
     pub aggregate: Shown,
     pub lowest: Option<Extreme>,
     pub highest: Option<Extreme>,
@@ -177,6 +181,76 @@ pub struct QuestionComparisonRow {
     pub cells: Vec<Shown>,
 }
 
+/// A section's findings question by question.
+#[derive(Debug, Serialize)]
+pub struct FindingSection {
+    pub title: String,
+    /// Whether any of its findings is negative.
+    pub negative: bool,
+    pub findings: Vec<QuestionFinding>,
+}
+
+/// A question as the inspectorate reported it: "An accurate OASys risk of harm screening was
+/// completed in 79% of cases."
+#[derive(Debug, Serialize)]
+pub struct QuestionFinding {
+    pub id: String,
+    /// The finding as a sentence without its figure (capital first letter).
+    pub statement: String,
+    /// The base in words (`relevant cases`).
+    pub base: String,
+    /// Whether the figure is the share of No answers (the negative statement).
+    pub negative: bool,
+    /// The figure: of Yes answers, or of No for a negative finding.
+    pub figure: Shown,
+    /// The same among the cases of one characteristic value (the question's splits).
+    pub splits: Vec<SplitFinding>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SplitFinding {
+    pub base: String,
+    pub figure: Shown,
+}
+
+/// Every question with a statement, pooled over the set: its figure as the programme reported
+/// it (the share of No answers under a negative statement).
+pub fn question_findings(fw: &FrameworkSpec, total: &crate::aggregate::GroupFigures) -> Vec<FindingSection> {
+    let minimum = fw.minimum_relevant_cases;
+    let shown = |f: Figure, negative: bool| Shown::new(if negative { Figure { yes: f.no, no: f.yes, cases: f.cases } } else { f }, minimum);
+    fw.sections
+        .iter()
+        .filter_map(|section| {
+            let findings: Vec<QuestionFinding> = fw
+                .questions
+                .iter()
+                .filter(|q| q.section == section.id)
+                .filter_map(|q| {
+                    let statement = q.negative_statement.as_ref().or(q.statement.as_ref())?;
+                    let f = total.question(&q.id);
+                    (f.tally().relevant() > 0).then(|| QuestionFinding {
+                        id: q.id.clone(),
+                        statement: super::words::upper_first(statement),
+                        base: q.base().to_string(),
+                        negative: q.negative(),
+                        figure: shown(f, q.negative()),
+                        splits: q
+                            .splits
+                            .iter()
+                            .map(|s| SplitFinding {
+                                base: s.base.clone(),
+                                figure: shown(total.breakdown(&s.column, &s.value, &SetId::Split(q.id.clone())), q.negative()),
+                            })
+                            .filter(|s| s.figure.relevant > 0)
+                            .collect(),
+                    })
+                })
+                .collect();
+            (!findings.is_empty()).then(|| FindingSection { title: section.title.clone(), negative: findings.iter().any(|f| f.negative), findings })
+        })
+        .collect()
+}
+
 fn question_comparison(input: &AggregateInput<'_>, minimum: u32) -> Vec<QuestionComparison> {
     let mut columns: Vec<String> = input.inspections.iter().map(|i| i.area.clone()).collect();
     columns.push("All areas".into());
@@ -234,11 +308,19 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         .collect();
     let aggregate: Vec<Shown> = columns.iter().map(|(s, _)| Shown::new(input.set.total.figure(s), minimum)).collect();
     let (lowest, highest): (Vec<_>, Vec<_>) = columns.iter().map(|(s, _)| extremes(areas(), s, minimum)).unzip();
+    // Each general criterion, followed by its parts ("Assessment and planning: risk of harm").
+    let criterion_row = |s: &crate::framework::ScoreSpec, title: String, part: bool| {
+        let set = SetId::Score(s.id.clone());
+        let (lo, hi) = extremes(areas(), &set, minimum);
+        CriterionRow { title, part, aggregate: Shown::new(input.set.total.figure(&set), minimum), lowest: lo, highest: hi }
+    };
     let criteria = scores_of(fw, ScoreKind::GeneralCriterion)
-        .map(|s| {
-            let set = SetId::Score(s.id.clone());
-            let (lo, hi) = extremes(areas(), &set, minimum);
-            CriterionRow { title: s.title.clone(), aggregate: Shown::new(input.set.total.figure(&set), minimum), lowest: lo, highest: hi }
+        .flat_map(|c| {
+            std::iter::once(criterion_row(c, c.title.clone(), false)).chain(
+                scores_of(fw, ScoreKind::SubCriterion)
+                    .filter(|s| s.of.as_deref() == Some(c.id.as_str()))
+                    .map(|s| criterion_row(s, format!("{}: {}", c.title, super::words::lower_first(&s.title)), true)),
+            )
         })
         .collect();
 
@@ -402,6 +484,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         charts: Vec::new(),
         recommendations: input.spec.recommendations.clone(),
         question_sections: if input.spec.compare_questions { question_comparison(input, minimum) } else { Vec::new() },
+        question_findings: question_findings(input.framework, &input.set.total),
         questionnaires: Vec::new(),
         methodology: Vec::new(),
         glossary: crate::framework::glossary_in_order(&fw.glossary),
@@ -420,7 +503,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         let mut bars: Vec<(&str, &Shown)> = report.rows.iter().map(|r| (r.area.as_str(), &r.cells[k])).collect();
         bars.sort_by(|a, b| b.1.exact.unwrap_or(-1.0).total_cmp(&a.1.exact.unwrap_or(-1.0)).then(a.0.cmp(b.0)));
         let slug = match set {
-            SetId::Score(id) | SetId::Section(id) | SetId::Question(id) => id.clone(),
+            SetId::Score(id) | SetId::Section(id) | SetId::Question(id) | SetId::Split(id) => id.clone(),
         };
         let path = format!("/charts/{slug}.svg");
         let many = bars.len() > MAX_AREA_BARS;

@@ -75,6 +75,7 @@ pub fn breakdown_records(fw: &FrameworkSpec, group: &str, figs: &GroupFigures) -
         let (kind, id) = match set {
             SetId::Score(id) => ("score", id),
             SetId::Section(id) => ("section", id),
+            SetId::Split(id) => ("question", id),
             SetId::Question(_) => continue,
         };
         out.push(FigureRecord::new(group, kind, id, "", &format!("{column}={value}"), fig, fw.minimum_relevant_cases));

@@ -148,3 +148,26 @@ mod tests {
         assert!(words.len() >= 5 && !words.contains("most"), "{words:?}");
     }
 }
+
+/// A title inside a sentence: its first letter small, unless its first word is an abbreviation
+/// (`MAPPA`, `OASys`).
+pub fn lower_first(title: &str) -> String {
+    let first = title.split_whitespace().next().unwrap_or("");
+    if first.chars().skip(1).any(|c| c.is_uppercase()) {
+        return title.to_string();
+    }
+    let mut cs = title.chars();
+    match cs.next() {
+        Some(c) => c.to_lowercase().chain(cs).collect(),
+        None => String::new(),
+    }
+}
+
+/// A clause as a sentence: its first letter capital.
+pub fn upper_first(clause: &str) -> String {
+    let mut cs = clause.chars();
+    match cs.next() {
+        Some(c) => c.to_uppercase().chain(cs).collect(),
+        None => String::new(),
+    }
+}

@@ -122,6 +122,8 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
         true,
     );
 
+    check_annual_findings(a.path());
+
     // The OMI 2 general criteria as the aggregate report states them.
     let omi2 = squash(&pdf_text(&a.path().join("aggregate/omi2-2011-12.pdf"))).to_lowercase();
     for (title, pct) in [("assessment and sentence planning", 79), ("implementation of interventions", 78), ("achieving and sustaining outcomes", 70)] {
@@ -202,7 +204,15 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
         })
         .collect();
     dated.sort();
-    let at: Vec<usize> = dated.iter().map(|(_, area)| table.find(&format!(" {area} ")).unwrap_or_else(|| panic!("{area} in the table"))).collect();
+    // A name that wraps in its cell is found by its first word.
+    let at: Vec<usize> = dated
+        .iter()
+        .map(|(_, area)| {
+            let first = area.split(' ').next().unwrap();
+            let rows = &table[..table.find(" Aggregate ").expect("the aggregate row")];
+            rows.find(&format!(" {area} ")).or_else(|| rows.find(&format!(" {first} "))).unwrap_or_else(|| panic!("{area} in the table"))
+        })
+        .collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "trusts not in publication order: {dated:?} at {at:?}");
     let cci = squash(&pdf_text(&a.path().join("aggregate/cci-2011-12.pdf")));
     assert!(cci.contains("Youth Offending Teams are listed by region, then in alphabetical order."), "CCI order stated");
@@ -252,4 +262,134 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
         compared += 1;
     }
     assert_eq!(compared, 108);
+}
+
+/// Findings of the 2011–12 annual report (`annual-2011-12-findings.csv`) that the sample data
+/// cannot carry, each with the reason. Every other finding is checked below, in the figures CSV
+/// and in the text of the aggregate report.
+const NOT_CARRIED: &[(&str, &str)] = &[
+    ("regions_inspected_to_date", "the programme since 2009: the sample holds the inspections of 2011–12 only"),
+    ("yots_in_programme", "the programme since 2009: the sample holds the inspections of 2011–12 only"),
+    ("black_minority_ethnic", "the case sample table gives each ethnic group (9% + 7% + 16% + 2% = 34%), not their sum"),
+    ("reinspections", "reinspections are not modelled: an inspection is of one area in one period"),
+    ("north_lincolnshire_safeguarding_original", "the original inspection was in an earlier year of the programme"),
+    ("north_lincolnshire_safeguarding_reinspection", "reinspections are not modelled"),
+    ("north_lincolnshire_risk_of_harm_original", "the original inspection was in an earlier year of the programme"),
+    ("north_lincolnshire_risk_of_harm_reinspection", "reinspections are not modelled"),
+    ("north_lincolnshire_likelihood_of_reoffending_original", "the original inspection was in an earlier year of the programme"),
+    ("north_lincolnshire_likelihood_of_reoffending_reinspection", "reinspections are not modelled"),
+];
+
+/// Whether a finding is of a questionnaire: those are not in the sample yet (see the note of
+/// issue 17); the organisations' returns pool OMI 2 and CCI, which no aggregate of one
+/// programme can.
+fn questionnaire(row: &HashMap<String, String>) -> bool {
+    row["kind"] == "questionnaire"
+}
+
+fn check_annual_findings(out: &Path) {
+    use inspection_reports::framework;
+    let rows = read_csv(&published().join("annual-2011-12-findings.csv"));
+    assert_eq!(rows.len(), 113, "the findings file holds the 113 findings of the annual report");
+    let figure =
+        |subject: &str| -> u64 { rows.iter().find(|r| r["subject"] == subject).unwrap_or_else(|| panic!("no finding {subject}"))["figure"].parse().unwrap() };
+    let mut checked: Vec<String> = Vec::new();
+    for (fw_id, aggregate) in [("omi2", "omi2-2011-12"), ("cci", "cci-2011-12")] {
+        let fw = framework::load(&root().join(format!("data/frameworks/{fw_id}.yaml"))).unwrap();
+        let csv = read_csv(&out.join(format!("aggregate/{aggregate}.figures.csv")));
+        let all = |kind: &str, id: &str, breakdown: &str| -> (u64, u64) {
+            let r = csv
+                .iter()
+                .find(|r| r["group"] == "All areas" && r["kind"] == kind && r["id"] == id && r["breakdown"] == breakdown)
+                .unwrap_or_else(|| panic!("{aggregate}: no {kind} {id} {breakdown} in the figures CSV"));
+            (r["yes"].parse().unwrap(), r["relevant_answers"].parse().unwrap())
+        };
+        // Half up, on the counts: the pipeline's rounding.
+        let pct = |(y, n): (u64, u64), negative: bool| (200 * if negative { n - y } else { y } + n) / (2 * n);
+        let text = squash(&pdf_text(&out.join(format!("aggregate/{aggregate}.pdf"))));
+        let lower = text.to_lowercase();
+        for q in &fw.questions {
+            let Some(subject) = &q.finding else { continue };
+            let want = figure(subject);
+            let got = pct(all("question", &q.id, ""), q.negative());
+            assert_eq!(got, want, "{aggregate}: {subject} ({})", q.id);
+            let statement = q.negative_statement.as_ref().or(q.statement.as_ref()).expect("a question with a finding has a statement");
+            let mut sentence = statement.clone();
+            sentence.replace_range(..1, &statement[..1].to_uppercase());
+            let line = format!("{sentence} in {want}% of {}", q.base());
+            assert!(text.contains(&line), "{aggregate}: `{line}` not in the report");
+            checked.push(subject.clone());
+            for s in &q.splits {
+                let Some(subject) = &s.finding else { continue };
+                let want = figure(subject);
+                assert_eq!(pct(all("question", &q.id, &format!("{}={}", s.column, s.value)), q.negative()), want, "{aggregate}: {subject}");
+                let line = format!("{sentence} in {}% of {}, and in {want}% of {}.", figure(q.finding.as_ref().unwrap()), q.base(), s.base);
+                assert!(text.contains(&line), "{aggregate}: `{line}` not in the report");
+                checked.push(subject.clone());
+            }
+        }
+        for s in &fw.scores {
+            let Some(subject) = &s.finding else { continue };
+            let want = figure(subject);
+            assert_eq!(pct(all("score", &s.id, ""), false), want, "{aggregate}: {subject}");
+            let parent = fw.scores.iter().find(|p| Some(&p.id) == s.of.as_ref()).unwrap();
+            let line = format!("{}: {} {want}%", parent.title.to_lowercase(), s.title.to_lowercase());
+            assert!(lower.contains(&line), "{aggregate}: `{line}` not in the report");
+            checked.push(subject.clone());
+        }
+    }
+
+    // The samples.
+    let cci = squash(&pdf_text(&out.join("aggregate/cci-2011-12.pdf")));
+    let cci_csv = read_csv(&out.join("aggregate/cci-2011-12.figures.csv"));
+    let areas: Vec<_> =
+        cci_csv.iter().filter(|r| r["kind"] == "score" && r["id"] == "safeguarding" && r["breakdown"].is_empty() && r["group"] != "All areas").collect();
+    assert_eq!(areas.len() as u64, figure("inspections"));
+    assert!(cci.contains(&format!("Across the {} Youth Offending Teams inspected in 2011–12 we examined {} cases", figure("inspections"), "2,461")));
+    assert_eq!(figure("cases_assessed"), 2461);
+    for (subject, region) in [
+        ("inspections_south_east", "South East"),
+        ("inspections_london", "London"),
+        ("inspections_east_of_england", "East of England"),
+        ("inspections_east_midlands", "East Midlands"),
+    ] {
+        assert!(cci.contains(&format!("{region} {} ", figure(subject))), "CCI regions table: {region} {}", figure(subject));
+        checked.push(subject.into());
+    }
+    // A case sample row: its value, its count of cases and its share.
+    let share = |after: &str, value: &str| -> (u64, u64) {
+        let from = cci.find(after).unwrap_or_else(|| panic!("CCI: no `{after}`")) + after.len();
+        let rest = &cci[from..];
+        let at = rest.find(&format!("{value} ")).unwrap_or_else(|| panic!("CCI: no row `{value}` after `{after}`")) + value.len() + 1;
+        let mut words = rest[at..].split(' ');
+        let count = words.next().unwrap().replace(',', "").parse().unwrap();
+        (count, words.next().unwrap().trim_end_matches('%').parse().unwrap())
+    };
+    assert_eq!(share("Assessed by", "Local assessor"), (figure("cases_local_assessors"), figure("cases_local_assessors_share")));
+    assert_eq!(share("cases in 53 areas.", "Girl or young woman").1, figure("girls_young_women"));
+    assert_eq!(share("cases in 53 areas.", "Boy or young man").1, figure("boys_young_men"));
+    assert_eq!(share("Looked after child Value", "Yes").1, figure("looked_after_children"));
+    assert_eq!(share("Disability Value", "Yes").1, figure("identified_disability"));
+    checked.extend(["cases_local_assessors", "girls_young_women", "boys_young_men", "looked_after_children", "identified_disability"].map(String::from));
+    checked.extend(["inspections", "cases_assessed", "cases_local_assessors_share"].map(String::from));
+
+    let omi2_csv = read_csv(&out.join("aggregate/omi2-2011-12.figures.csv"));
+    let cases: HashMap<String, u64> = omi2_csv
+        .iter()
+        .filter(|r| r["kind"] == "score" && r["id"] == "risk_of_harm" && r["breakdown"].is_empty() && r["group"] != "All areas")
+        .map(|r| (r["group"].clone(), r["relevant_cases"].parse().unwrap()))
+        .collect();
+    assert_eq!(cases.len() as u64, figure("trusts_inspected"));
+    assert!(squash(&pdf_text(&out.join("omi2/2011-12/london.pdf"))).contains(&format!("We inspected {} cases", figure("london_cases"))));
+    for (trust, n) in cases.iter().filter(|(t, _)| t.as_str() != "London") {
+        assert!((figure("cases_per_trust_low")..=figure("cases_per_trust_high")).contains(n), "{trust}: {n} cases");
+    }
+    checked.extend(["trusts_inspected", "london_cases", "cases_per_trust_low", "cases_per_trust_high"].map(String::from));
+
+    // Every finding is either checked above or named, with its reason, as not carried.
+    for r in &rows {
+        let s = r["subject"].as_str();
+        let named = NOT_CARRIED.iter().any(|(n, _)| *n == s) || questionnaire(r);
+        assert!(checked.iter().any(|c| c == s) != named, "finding `{s}`: checked {}, named as not carried {named}", checked.iter().any(|c| c == s));
+    }
 }

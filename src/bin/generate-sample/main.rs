@@ -19,7 +19,7 @@ mod write;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use fit::{AreaPlan, QuestionParams};
+use fit::{AreaPlan, QuestionParams, Target};
 use inspection_reports::framework::{self, FrameworkSpec};
 use rng::Rng;
 
@@ -105,6 +105,39 @@ fn read_published(path: &Path, region_col: bool) -> Result<Vec<(String, String, 
     Ok(out)
 }
 
+/// The published findings a framework carries (its questions', splits' and scores' `finding`),
+/// with their figures from `annual-2011-12-findings.csv`.
+fn finding_targets(fw: &FrameworkSpec, published: &Path) -> Result<Vec<Target>, String> {
+    let path = published.join("annual-2011-12-findings.csv");
+    let mut r = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut figures: HashMap<String, u32> = HashMap::new();
+    for rec in r.deserialize::<HashMap<String, String>>() {
+        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+        if rec["programme"] == fw.id && rec["unit"] == "percent" {
+            let f = rec["figure"].parse::<u32>().map_err(|e| format!("{}: {}: {e}", path.display(), rec["subject"]))?;
+            figures.insert(rec["subject"].clone(), f);
+        }
+    }
+    let figure = |subject: &str| figures.get(subject).copied().ok_or_else(|| format!("{}: no finding `{subject}`", path.display()));
+    let mut out = Vec::new();
+    for q in &fw.questions {
+        if let Some(f) = &q.finding {
+            out.push(Target::Question(q.id.clone(), figure(f)?));
+        }
+        for sp in &q.splits {
+            if let Some(f) = &sp.finding {
+                out.push(Target::Split(q.id.clone(), figure(f)?));
+            }
+        }
+    }
+    for s in &fw.scores {
+        if let Some(f) = &s.finding {
+            out.push(Target::Score(s.id.clone(), figure(f)?));
+        }
+    }
+    Ok(out)
+}
+
 type Dist = &'static [(&'static str, f64)];
 
 fn draw_cases(rng: &mut Rng, n: usize, dists: &[(&str, Dist)]) -> Vec<HashMap<String, String>> {
@@ -134,38 +167,57 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
     ]
     .into_iter()
     .collect();
+    const CUSTODY: &[&str] = &["Custody", "Licence"];
+    const LICENCE: &[&str] = &["Licence"];
+    const ORDERS: &[&str] = &["Community order", "Suspended sentence order"];
     let params: HashMap<&str, QuestionParams> = [
-        ("q1_01", 0.97, 0.84, None),
-        ("q1_02", 0.70, 0.60, None),
-        ("q1_03", 0.72, 0.53, None),
-        ("q1_04", 0.40, 0.64, None),
+        ("q1_01", 0.97, 0.80, None),
+        ("q1_02", 0.45, 0.60, None),
+        ("q1_03", 0.50, 0.53, None),
+        ("q1_04", 0.40, 0.60, None),
         ("q1_05", 0.97, 0.85, None),
-        ("q1_06", 0.96, 0.80, None),
+        ("q1_06", 0.96, 0.84, None),
         ("q1_07", 0.60, 0.80, None),
-        ("q1_08", 0.92, 0.76, None),
-        ("q1_09", 0.80, 0.75, Some(("sentence_type", &["Licence"][..]))),
-        ("q1_10", 0.98, 0.90, None),
-        ("q2_01", 0.22, 0.77, None),
-        ("q2_02", 0.55, 0.66, None),
-        ("q2_03", 0.50, 0.61, None),
-        ("q2_04", 0.45, 0.76, Some(("sentence_type", &["Licence"][..]))),
-        ("q2_05", 0.97, 0.75, None),
-        ("q2_06", 0.95, 0.66, None),
-        ("q2_07", 0.85, 0.55, Some(("sentence_type", &["Licence"][..]))),
-        ("q2_08", 0.97, 0.78, None),
-        ("q2_09", 0.98, 0.85, None),
-        ("q2_10", 0.75, 0.80, Some(("sentence_type", &["Licence"][..]))),
-        ("q2_11", 0.70, 0.74, Some(("sentence_type", &["Community order", "Suspended sentence order"][..]))),
-        ("q3_01", 0.60, 0.66, None),
-        ("q3_02", 0.60, 0.65, None),
-        ("q3_03", 0.45, 0.72, None),
-        ("q3_04", 0.40, 0.66, None),
-        ("q3_05", 0.60, 0.86, None),
-        ("q3_06", 0.40, 0.62, None),
+        ("q1_08", 0.92, 0.82, None),
+        ("q1_09", 0.80, 0.72, Some(("sentence_type", CUSTODY))),
+        ("q1_10", 0.98, 0.70, None),
+        ("q1_11", 0.97, 0.93, None),
+        ("q1_12", 0.97, 0.92, None),
+        ("q2_01", 0.22, 0.84, None),
+        ("q2_02", 0.45, 0.72, None),
+        ("q2_03", 0.40, 0.66, None),
+        ("q2_04", 0.45, 0.83, Some(("sentence_type", CUSTODY))),
+        ("q2_05", 0.97, 0.82, None),
+        ("q2_06", 0.95, 0.72, None),
+        ("q2_07", 0.85, 0.60, Some(("sentence_type", CUSTODY))),
+        ("q2_08", 0.97, 0.85, None),
+        ("q2_09", 0.98, 0.92, None),
+        ("q2_10", 0.75, 0.87, Some(("sentence_type", LICENCE))),
+        ("q2_11", 0.70, 0.80, Some(("sentence_type", ORDERS))),
+        ("q2_12", 0.60, 0.75, None),
+        ("q2_13", 0.30, 0.78, Some(("sentence_type", LICENCE))),
+        ("q2_14", 0.30, 0.70, Some(("sentence_type", LICENCE))),
+        ("q2_15", 0.90, 0.65, None),
+        ("q3_01", 0.50, 0.74, None),
+        ("q3_02", 0.60, 0.73, None),
+        ("q3_03", 0.45, 0.83, None),
+        ("q3_04", 0.40, 0.76, None),
+        ("q3_05", 0.60, 0.96, None),
+        ("q3_06", 0.40, 0.45, None),
+        ("q3_07", 0.70, 0.45, None),
     ]
     .into_iter()
     .map(|(q, alpha, beta, eligible)| (q, QuestionParams { alpha, beta, eligible }))
     .collect();
+    let mut targets = vec![
+        Target::Score("risk_of_harm".into(), 77),
+        Target::Score("likelihood_of_reoffending".into(), 76),
+        Target::Score("compliance_and_enforcement".into(), 79),
+        Target::Score("assessment".into(), 79),
+        Target::Score("interventions".into(), 78),
+        Target::Score("outcomes".into(), 70),
+    ];
+    targets.extend(finding_targets(fw, published)?);
     let mut rng = Rng::new(SEED);
     for attempt in 0..5000 {
         let mut plans = Vec::new();
@@ -180,12 +232,13 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
                     ("ethnicity", eth),
                     ("age_band", &[("18–20", 0.12), ("21–24", 0.18), ("25–34", 0.33), ("35–49", 0.28), ("50 and over", 0.09)]),
                     ("disability", DISABILITY),
-                    ("sentence_type", &[("Community order", 0.42), ("Suspended sentence order", 0.20), ("Licence", 0.38)]),
+                    ("sentence_type", &[("Community order", 0.40), ("Suspended sentence order", 0.18), ("Custody", 0.14), ("Licence", 0.28)]),
+                    ("child_protection", &[("Yes", 0.22), ("No", 0.78)]),
                 ],
             );
             plans.push(AreaPlan { targets: targets.clone(), cases });
         }
-        match fit::fit(fw, &plans, &[77, 76, 79], &[("assessment", 79), ("interventions", 78), ("outcomes", 70)], &params, &mut rng) {
+        match fit::fit(fw, &plans, &targets, &params, &mut rng) {
             Ok(f) => {
                 eprintln!("OMI 2: fitted on attempt {attempt}");
                 let dir = data.join("inspections").join("omi2-2011-12");
@@ -201,7 +254,8 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
                         status: "published",
                     };
                     let narr = narrative::headline(fw, &area, &mut rng);
-                    write::inspection(fw, &dir, &area, &plans[k].cases, &f.relevant[k], &f.yes[k], &params, &mut rng, &narr)?;
+                    let ans = f.answers(k, fw.questions.len());
+                    write::inspection(fw, &dir, &area, &plans[k].cases, &ans.relevant, &ans.yes, &ans.inside, &params, &mut rng, &narr)?;
                 }
                 write::aggregate(data, "omi2-2011-12", "Offender Management Inspection 2: findings from inspections in 2011–12", "Probation Trusts inspected between April 2011 and March 2012", "omi2", "2011-12", "2012-07-12",
                     "This report brings together the findings of the 11 inspections of adult offending work that HMI Probation carried out in 2011–12 under the second Offender Management Inspection programme, in the North West, London, the North East and the West Midlands.")?;
@@ -230,20 +284,30 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
         ("c1_08", 0.60, 0.62),
         ("c2_01", 0.96, 0.80),
         ("c2_02", 0.90, 0.76),
-        ("c2_03", 0.85, 0.80),
-        ("c2_04", 0.60, 0.62),
-        ("c2_05", 0.35, 0.60),
-        ("c2_06", 0.70, 0.76),
-        ("c2_07", 0.75, 0.72),
+        ("c2_03", 0.70, 0.80),
+        ("c2_04", 0.90, 0.62),
+        ("c2_05", 0.60, 0.60),
+        ("c2_06", 0.60, 0.74),
+        ("c2_07", 0.60, 0.74),
         ("c3_01", 0.80, 0.62),
         ("c3_02", 0.95, 0.82),
-        ("c3_03", 0.50, 0.58),
+        ("c3_03", 0.50, 0.45),
         ("c3_04", 0.55, 0.62),
         ("c3_05", 0.85, 0.78),
+        ("c3_06", 0.45, 0.78),
     ]
     .into_iter()
     .map(|(q, alpha, beta)| (q, QuestionParams { alpha, beta, eligible: None }))
     .collect();
+    let mut targets = vec![
+        Target::Score("safeguarding".into(), 68),
+        Target::Score("risk_of_harm".into(), 62),
+        Target::Score("likelihood_of_reoffending".into(), 72),
+        Target::Score("assessment".into(), 67),
+        Target::Score("interventions".into(), 72),
+        Target::Score("outcomes".into(), 67),
+    ];
+    targets.extend(finding_targets(fw, published)?);
     let mut rng = Rng::new(SEED + 1);
     for attempt in 0..5000 {
         // Case counts summing to the published 2,461.
@@ -273,6 +337,8 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
         let age = quota(&mut rng, &[("10–14", 0.18), ("15–16", 0.45), ("17–18", 0.37)]);
         let dis = quota(&mut rng, &[("Yes", 0.21), ("No", 0.71), ("Not known", 0.08)]);
         let lac = quota(&mut rng, &[("Yes", 0.21), ("No", 0.79)]);
+        // 681 of the 2,461 cases were assessed by local assessors (annual report 3.1).
+        let assessor = quota(&mut rng, &[("Inspector", 1780.0 / 2461.0), ("Local assessor", 681.0 / 2461.0)]);
         let sent = quota(
             &mut rng,
             &[("Referral order", 0.30), ("Youth rehabilitation order", 0.50), ("Detention and training order", 0.15), ("Other custodial sentence", 0.05)],
@@ -290,6 +356,7 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
                         ("age_band", &age[j]),
                         ("disability", &dis[j]),
                         ("looked_after", &lac[j]),
+                        ("assessor", &assessor[j]),
                         ("sentence_type", &sent[j]),
                     ]
                     .into_iter()
@@ -299,7 +366,7 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
                 .collect();
             plans.push(AreaPlan { targets: targets.clone(), cases });
         }
-        match fit::fit(fw, &plans, &[68, 62, 72], &[("assessment", 67), ("interventions", 72), ("outcomes", 67)], &params, &mut rng) {
+        match fit::fit(fw, &plans, &targets, &params, &mut rng) {
             Ok(f) => {
                 eprintln!("CCI: fitted on attempt {attempt}");
                 let dir = data.join("inspections").join("cci-2011-12");
@@ -317,7 +384,8 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
                         status: "published",
                     };
                     let narr = narrative::headline(fw, &area, &mut rng);
-                    write::inspection(fw, &dir, &area, &plans[k].cases, &f.relevant[k], &f.yes[k], &params, &mut rng, &narr)?;
+                    let ans = f.answers(k, fw.questions.len());
+                    write::inspection(fw, &dir, &area, &plans[k].cases, &ans.relevant, &ans.yes, &ans.inside, &params, &mut rng, &narr)?;
                 }
                 write::aggregate(data, "cci-2011-12", "Core Case Inspection of youth offending work: findings from inspections in 2011–12", "Youth Offending Teams inspected between April 2011 and March 2012", "cci", "2011-12", "2012-07-12",
                     "This report brings together the findings of the 53 Core Case Inspections of youth offending work that HMI Probation carried out in 2011–12, in the South East, London, the East of England and the East Midlands, the final year of the three-year programme.")?;
@@ -420,7 +488,7 @@ fn adult_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         let params: HashMap<&str, QuestionParams> = HashMap::new();
         let mut narr = narrative::standards(fw, &area, &standards, &letters, &mut rng);
         narr.judged = judged;
-        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &params, &mut rng, &narr)?;
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &params, &mut rng, &narr)?;
     }
     write::aggregate(data, "adult-2018-19", "Probation services inspected in 2018–19: ratings and findings", "National Probation Service divisions and Community Rehabilitation Companies inspected under the 2018 standards", "adult-2018", "2018-19", "2019-10-15",
         "This report brings together the ratings and case findings of the six inspections of probation services carried out in 2018–19 under the inspection standards introduced in 2018: three divisions of the National Probation Service and three Community Rehabilitation Companies. The areas and their figures are illustrative sample data.")?;
@@ -518,7 +586,7 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         };
         let mut narr = narrative::standards(fw, &area, &standards, &letters, &mut rng);
         narr.judged = judged;
-        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &params, &mut rng, &narr)?;
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &params, &mut rng, &narr)?;
     }
     write::aggregate(data, "youth-2018-19", "Youth offending services inspected in 2018–19: ratings and findings", "Youth offending services inspected under the 2018 standards", "youth-2018", "2018-19", "2019-11-20",
         "This report brings together the ratings and case findings of the six inspections of youth offending services carried out in 2018–19 under the standards introduced in 2018: organisational delivery, work with children sentenced by the courts, and out-of-court disposals. The services and their figures are illustrative sample data.")?;
@@ -581,7 +649,7 @@ fn qi_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         // per criterion, drawn from their own generator so that the cases stay as they were.
         let mut words = Rng::new(SEED + 40 + k as u64);
         narr.standards = qi_fieldwork_findings(*quality, &mut words);
-        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &mut rng, &narr)?;
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &HashMap::new(), &mut rng, &narr)?;
     }
     write::aggregate(data, "qi-2016-17", "Quality & Impact inspections of adult probation services, 2016–17", "The effectiveness of probation work by the NPS and CRCs together, area by area", "qi-2016", "2016-17", "2017-09-14",
         "This report brings together the findings of six Quality & Impact inspections of adult probation services in 2016–17. In each area we inspected the work of the National Probation Service and of the Community Rehabilitation Company together, judging the quality of the work and the positive impact achieved: quality and impact together make effectiveness. The areas and their figures are illustrative sample data.")?;
@@ -721,7 +789,7 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
                 sentencer_questions.iter().map(|q| (q.to_string(), answered(&mut rng, sentencers))).collect(),
             ),
         ];
-        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &params, &mut rng, &narr)?;
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &params, &mut rng, &narr)?;
         if violent_focus {
             first_six.push(write::slug(&area.name));
         }
@@ -797,7 +865,7 @@ fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             "As part of our thematic inspection of domestic abuse work, we inspected the cases of {n} service users supervised in {name} by the National Probation Service and the Community Rehabilitation Company, all of them convicted of offences of domestic abuse.\n\nThis report gives the findings in {name}; the national report compares the six areas we visited."
         );
         narr.context[0] = format!("{name} is in the {region} region; the NPS and the CRC both supervise cases there.");
-        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &params, &mut rng, &narr)?;
+        write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &params, &mut rng, &narr)?;
     }
     write::thematic(data, "thematic-domestic-abuse-2018-19", "Domestic abuse: the work undertaken by probation services to keep victims and children safe", "A thematic inspection in six probation areas", "thematic-domestic-abuse", "2018-19", "2019-07-18",
         "We inspected the work of probation services with people convicted of domestic abuse offences in six areas, reading the cases of both the National Probation Service and the Community Rehabilitation Companies. This report compares the areas on each question of the theme. The areas and their figures are illustrative sample data.",

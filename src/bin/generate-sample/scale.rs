@@ -101,7 +101,7 @@ fn framework_corpus(fw: &FrameworkSpec, out: &Path, areas: usize, cases: usize, 
             n
         };
         narr.context.push("Synthetic area of the benchmark scale corpus.".into());
-        write::inspection(fw, &dir, &area, &case_rows, &relevant, &yes, &HashMap::new(), rng, &narr)?;
+        write::inspection(fw, &dir, &area, &case_rows, &relevant, &yes, &HashMap::new(), &HashMap::new(), rng, &narr)?;
     }
     write::aggregate(
         out,

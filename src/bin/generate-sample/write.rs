@@ -62,6 +62,7 @@ pub fn inspection(
     cases: &[HashMap<String, String>],
     relevant: &[u32],
     yes: &[u32],
+    inside: &HashMap<usize, (u32, u32)>,
     params: &HashMap<&str, QuestionParams>,
     rng: &mut Rng,
     narr: &Narr,
@@ -76,9 +77,25 @@ pub fn inspection(
         let p = params.get(q.id.as_str()).copied().unwrap_or_default();
         let mut eligible: Vec<usize> = (0..n).filter(|&c| p.eligible.is_none_or(|(col, vals)| vals.contains(&cases[c][col].as_str()))).collect();
         rng.shuffle(&mut eligible);
-        let r = (relevant[qi] as usize).min(eligible.len());
-        for (k, &c) in eligible.iter().take(r).enumerate() {
-            answers[c][qi] = if k < yes[qi] as usize { "Yes" } else { "No" };
+        match (inside.get(&qi), q.splits.first()) {
+            (Some(&(r_in, y_in)), Some(split)) => {
+                // The answers among the cases of the split's value, and the others apart.
+                let (ins, outs): (Vec<usize>, Vec<usize>) = eligible.iter().partition(|&&c| cases[c][&split.column] == split.value);
+                for (pool, r, y) in [(ins, r_in, y_in), (outs, relevant[qi] - r_in, yes[qi] - y_in)] {
+                    if (r as usize) > pool.len() {
+                        return Err(format!("{}: {} relevant answers among {} eligible cases", q.id, r, pool.len()));
+                    }
+                    for (k, &c) in pool.iter().take(r as usize).enumerate() {
+                        answers[c][qi] = if k < y as usize { "Yes" } else { "No" };
+                    }
+                }
+            }
+            _ => {
+                let r = (relevant[qi] as usize).min(eligible.len());
+                for (k, &c) in eligible.iter().take(r).enumerate() {
+                    answers[c][qi] = if k < yes[qi] as usize { "Yes" } else { "No" };
+                }
+            }
         }
     }
     let prefix: String = area.name.chars().filter(|c| c.is_ascii_uppercase()).collect();
