@@ -753,6 +753,7 @@ pub fn area_ratings(input: &AreaInput<'_>) -> Result<AreaRatings, Problem> {
         text: String::new(),
         part: String::new(),
         short: String::new(),
+        statement: None,
         area: Shown::new(own.question(q), minimum),
         aggregate: Shown::new(Figure::default(), minimum),
     };

@@ -137,6 +137,10 @@ pub struct QuestionRow {
     pub part: String,
     /// A label for charts: the framework's `short`, or the first words of the text.
     pub short: String,
+    /// The question as a finding, with a capital first letter, where the framework gives one
+    /// ("Risk management plans were sufficiently thorough"): running text then states it rather
+    /// than quoting the question.
+    pub statement: Option<String>,
     pub area: Shown,
     pub aggregate: Shown,
 }
@@ -218,6 +222,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             text: q.text.clone(),
             part,
             short,
+            statement: q.statement.as_deref().map(super::words::upper_first),
             area: Shown::new(own.question(qid), minimum),
             aggregate: Shown::new(total(&SetId::Question(qid.to_string())), minimum),
         }

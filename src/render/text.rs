@@ -29,6 +29,7 @@ impl TextModel {
         env.set_lstrip_blocks(true);
         env.add_filter("words", |p: f64| proportion_words(p));
         env.add_filter("count", |n: u64| super::words::count(n));
+        env.add_filter("lower_first", |s: String| super::words::lower_first(&s));
         env.add_filter("thousands", |n: u64| super::words::thousands(n));
         env.add_filter("capitalise", |s: String| {
             let mut c = s.chars();

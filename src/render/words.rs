@@ -91,6 +91,29 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A title inside a sentence: its first letter small, unless its first word is an abbreviation
+/// (`MAPPA`, `OASys`).
+pub fn lower_first(title: &str) -> String {
+    let first = title.split_whitespace().next().unwrap_or("");
+    if first.chars().skip(1).any(|c| c.is_uppercase()) {
+        return title.to_string();
+    }
+    let mut cs = title.chars();
+    match cs.next() {
+        Some(c) => c.to_lowercase().chain(cs).collect(),
+        None => String::new(),
+    }
+}
+
+/// A clause as a sentence: its first letter capital.
+pub fn upper_first(clause: &str) -> String {
+    let mut cs = clause.chars();
+    match cs.next() {
+        Some(c) => c.to_uppercase().chain(cs).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,27 +170,12 @@ mod tests {
         let words: std::collections::BTreeSet<String> = (79..=94).map(|p| proportion_words(p as f64)).collect();
         assert!(words.len() >= 5 && !words.contains("most"), "{words:?}");
     }
-}
 
-/// A title inside a sentence: its first letter small, unless its first word is an abbreviation
-/// (`MAPPA`, `OASys`).
-pub fn lower_first(title: &str) -> String {
-    let first = title.split_whitespace().next().unwrap_or("");
-    if first.chars().skip(1).any(|c| c.is_uppercase()) {
-        return title.to_string();
-    }
-    let mut cs = title.chars();
-    match cs.next() {
-        Some(c) => c.to_lowercase().chain(cs).collect(),
-        None => String::new(),
-    }
-}
-
-/// A clause as a sentence: its first letter capital.
-pub fn upper_first(clause: &str) -> String {
-    let mut cs = clause.chars();
-    match cs.next() {
-        Some(c) => c.to_uppercase().chain(cs).collect(),
-        None => String::new(),
+    #[test]
+    fn titles_in_sentences_keep_their_abbreviations() {
+        assert_eq!(super::lower_first("Risk of harm"), "risk of harm");
+        assert_eq!(super::lower_first("MAPPA were used effectively"), "MAPPA were used effectively");
+        assert_eq!(super::lower_first("OASys screening"), "OASys screening");
+        assert_eq!(super::upper_first("an accurate screening"), "An accurate screening");
     }
 }

@@ -176,7 +176,7 @@ pub fn fit(fw: &FrameworkSpec, areas: &[AreaPlan], targets: &[Target], params: &
     }
 
     // The pooled targets.
-    let question_target = |id: &str| targets.iter().find_map(|t| matches!(t, Target::Question(q, _) if q == id).then_some(t));
+    let question_target = |id: &str| targets.iter().find(|t| matches!(t, Target::Question(q, _) if q == id));
     let mut groups: Vec<Group> = Vec::new();
     for t in targets {
         let (label, cs, percent, negative) = match t {
