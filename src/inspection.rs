@@ -141,6 +141,11 @@ pub struct QuestionnaireQuestion {
     pub text: String,
     /// How many gave each answer, in the order of `answers`.
     pub counts: Vec<u64>,
+    /// The published findings the shares of this question reproduce, by answer (or `positive`,
+    /// for the share of the positive answers together): for the tests and the sample
+    /// generator; reports ignore it.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub findings: std::collections::BTreeMap<String, String>,
 }
 
 /// The most answers one question of one area's questionnaire may count: far above any real

@@ -366,6 +366,9 @@ fn draw(root: &Area<'_>, chart: &BarChart, wrapped: &[Vec<String>], heights: &[i
 #[derive(Debug, Clone)]
 pub struct StackedChart {
     pub rows: Vec<StackedRow>,
+    /// Each bar its share of its row's total, on an axis of 0–100%: rows of different totals
+    /// (questionnaires answered by 16 victims and by 12 sentencers) at one scale.
+    pub percent: bool,
     /// `(abbreviation, meaning, fill, text colour)` for the key, in segment order.
     pub key: Vec<(String, String, String, String)>,
 }
@@ -429,10 +432,11 @@ fn draw_stacked(
 ) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
     root.fill(&WHITE)?;
     let font = |size: i32| (FONT_FAMILY, size).into_font().color(&INK);
-    let longest = chart.rows.iter().map(|r| r.segments.iter().map(|s| s.count).sum::<u64>()).max().unwrap_or(0).max(1);
+    // In percent, every bar runs to 100 on ticks of 25.
+    let longest = if chart.percent { 100 } else { chart.rows.iter().map(|r| r.segments.iter().map(|s| s.count).sum::<u64>()).max().unwrap_or(0).max(1) };
     // Whole-number ticks at a round step (1, 2, 5, 10, 20, 25, 50…), at most about six of them;
     // the axis runs to the first tick at or beyond the longest bar.
-    let wanted = (longest as f64 / 6.0).ceil().max(1.0) as u64;
+    let wanted = if chart.percent { 25 } else { (longest as f64 / 6.0).ceil().max(1.0) as u64 };
     let step = (0..12)
         .flat_map(|e| [1u64, 2, 5].map(|m| m * 10u64.pow(e)).into_iter().chain((e >= 1).then(|| 25 * 10u64.pow(e - 1))))
         .filter(|s| *s >= wanted)
@@ -446,7 +450,8 @@ fn draw_stacked(
     for tick in (0..=max).step_by(step as usize) {
         let gx = x(tick as f64);
         root.draw(&PathElement::new(vec![(gx, TOP - 4), (gx, axis_y)], GRID.stroke_width(1)))?;
-        root.draw(&Text::new(tick.to_string(), (gx, axis_y + 4), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
+        let label = if chart.percent { format!("{tick}%") } else { tick.to_string() };
+        root.draw(&Text::new(label, (gx, axis_y + 4), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
 
     let mut y = TOP;
@@ -458,8 +463,11 @@ fn draw_stacked(
         let by = y + (h - BAR_H) / 2;
         let mut at = 0u64;
         let shown: Vec<&Segment> = row.segments.iter().filter(|s| s.count > 0).collect();
+        // A bar's length on the axis: its count, or its share of the row in percent.
+        let total = row.segments.iter().map(|s| s.count).sum::<u64>().max(1) as f64;
+        let pos = |v: u64| if chart.percent { x(100.0 * v as f64 / total) } else { x(v as f64) };
         for (k, seg) in shown.iter().enumerate() {
-            let (sx, ex) = (x(at as f64), x((at + seg.count) as f64));
+            let (sx, ex) = (pos(at), pos(at + seg.count));
             root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], colour(&seg.fill).filled()))?;
             // An outline, so that a pale segment is seen as a segment, not as no bar.
             root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], INK.stroke_width(1)))?;

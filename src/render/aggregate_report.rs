@@ -523,6 +523,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                     })
                     .collect(),
                 key: Vec::new(),
+                percent: false,
             };
             let table =
                 DataTable { columns: vec![title.clone(), "Areas".into()], rows: bins.iter().map(|(label, n)| vec![label.clone(), n.to_string()]).collect() };
@@ -579,6 +580,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 })
                 .collect(),
             key: rv.distribution.iter().map(|d| (d.short.clone(), d.rating.label.clone(), d.rating.colour.clone(), d.rating.text_colour.clone())).collect(),
+            percent: false,
         };
         let lowest = rv.distribution.last().map(|d| d.rating.label.clone()).unwrap_or_default();
         let most = rows

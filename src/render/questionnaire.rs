@@ -60,10 +60,16 @@ fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::tim
                     .counts
                     .iter()
                     .enumerate()
-                    .map(|(i, &n)| Segment { text: format!("{} {n}", short[i]), count: n, fill: fills[i].into(), text_colour: text_on(fills[i]) })
+                    .map(|(i, &n)| Segment {
+                        text: format!("{} {}", short[i], share(n, &question.counts)),
+                        count: n,
+                        fill: fills[i].into(),
+                        text_colour: text_on(fills[i]),
+                    })
                     .collect(),
             })
             .collect(),
+        percent: true,
         key: q.answers.iter().enumerate().map(|(i, a)| (short[i].clone(), a.clone(), fills[i].to_string(), text_on(fills[i]))).collect(),
     };
     let positive = q.positive_answers();
@@ -80,6 +86,12 @@ fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::tim
     let alt = text.line("alt-questionnaire.j2", &ctx)?;
     let mut columns = vec!["Question".to_string()];
     columns.extend(q.answers.iter().cloned());
+    // With more than two answers, the positive ones together ("yes, definitely" and
+    // "reasonably"), as reports of the programmes gave them.
+    let together = q.answers.len() > 2;
+    if together {
+        columns.push("Positive answers".into());
+    }
     columns.push("Answers".into());
     let table = DataTable {
         columns,
@@ -87,8 +99,18 @@ fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::tim
             .questions
             .iter()
             .map(|question| {
-                [vec![question.text.clone()], question.counts.iter().map(u64::to_string).collect(), vec![question.counts.iter().sum::<u64>().to_string()]]
-                    .concat()
+                [
+                    vec![question.text.clone()],
+                    question.counts.iter().map(|&n| format!("{} ({})", super::words::thousands(n), share(n, &question.counts))).collect(),
+                    if together {
+                        let good: u64 = question.counts[..positive].iter().sum();
+                        vec![format!("{} ({})", super::words::thousands(good), share(good, &question.counts))]
+                    } else {
+                        Vec::new()
+                    },
+                    vec![super::words::thousands(question.counts.iter().sum::<u64>())],
+                ]
+                .concat()
             })
             .collect(),
     };
@@ -102,9 +124,19 @@ fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::tim
         summary: q.summary.clone(),
         responses_min,
         responses_max,
-        chart: ChartRef { path: path.clone(), caption: format!("{}: answers of {} to each question", q.title, q.respondents), alt, table },
+        chart: ChartRef { path: path.clone(), caption: format!("{}: share of the answers of {} to each question", q.title, q.respondents), alt, table },
     };
     Ok((path, svg, view))
+}
+
+/// `n` as a whole percentage of the answers `counts` (half up), as the inspectorate's charts of
+/// questionnaires gave them: `96%`.
+fn share(n: u64, counts: &[u64]) -> String {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return "–".into();
+    }
+    format!("{}%", (200 * n + total) / (2 * total))
 }
 
 /// The questionnaires of several inspections pooled: counts of the same question (same title,

@@ -12,6 +12,7 @@
 
 mod fit;
 mod narrative;
+mod questionnaires;
 mod rng;
 mod scale;
 mod write;
@@ -109,15 +110,7 @@ fn read_published(path: &Path, region_col: bool) -> Result<Vec<(String, String, 
 /// with their figures from `annual-2011-12-findings.csv`.
 fn finding_targets(fw: &FrameworkSpec, published: &Path) -> Result<Vec<Target>, String> {
     let path = published.join("annual-2011-12-findings.csv");
-    let mut r = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut figures: HashMap<String, u32> = HashMap::new();
-    for rec in r.deserialize::<HashMap<String, String>>() {
-        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
-        if rec["programme"] == fw.id && rec["unit"] == "percent" {
-            let f = rec["figure"].parse::<u32>().map_err(|e| format!("{}: {}: {e}", path.display(), rec["subject"]))?;
-            figures.insert(rec["subject"].clone(), f);
-        }
-    }
+    let figures = published_figures(published, &fw.id)?;
     let figure = |subject: &str| figures.get(subject).copied().ok_or_else(|| format!("{}: no finding `{subject}`", path.display()));
     let mut out = Vec::new();
     for q in &fw.questions {
@@ -133,6 +126,33 @@ fn finding_targets(fw: &FrameworkSpec, published: &Path) -> Result<Vec<Target>, 
     for s in &fw.scores {
         if let Some(f) = &s.finding {
             out.push(Target::Score(s.id.clone(), figure(f)?));
+        }
+    }
+    Ok(out)
+}
+
+/// The figures of one programme's findings in `annual-2011-12-findings.csv`, by subject.
+fn published_figures(published: &Path, programme: &str) -> Result<HashMap<String, u32>, String> {
+    let path = published.join("annual-2011-12-findings.csv");
+    let mut r = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut figures: HashMap<String, u32> = HashMap::new();
+    for rec in r.deserialize::<HashMap<String, String>>() {
+        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
+        if rec["programme"] == programme {
+            let f = rec["figure"].parse::<u32>().map_err(|e| format!("{}: {}: {e}", path.display(), rec["subject"]))?;
+            figures.insert(rec["subject"].clone(), f);
+        }
+    }
+    Ok(figures)
+}
+
+/// Each area's questionnaires of `defs`, shared out by the areas' numbers of cases.
+fn area_questionnaires(defs: &[questionnaires::Def], plans: &[AreaPlan], figures: &HashMap<String, u32>) -> Result<Vec<Vec<narrative::Questionnaire>>, String> {
+    let weights: Vec<u32> = plans.iter().map(|p| p.cases.len() as u32).collect();
+    let mut out = vec![Vec::new(); plans.len()];
+    for def in defs {
+        for (a, q) in questionnaires::share_out(def, &weights, figures)?.into_iter().enumerate() {
+            out[a].push(q);
         }
     }
     Ok(out)
@@ -242,6 +262,7 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
             Ok(f) => {
                 eprintln!("OMI 2: fitted on attempt {attempt}");
                 let dir = data.join("inspections").join("omi2-2011-12");
+                let mut questionnaires = area_questionnaires(questionnaires::OMI2, &plans, &published_figures(published, "omi2")?)?;
                 for (k, (name, _, _)) in rows.iter().enumerate() {
                     let (region, month) = regions.get(name.as_str()).copied().ok_or_else(|| format!("no region for trust {name}"))?;
                     let area = write::Area {
@@ -253,7 +274,8 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
                         publication: format!("{month}-{:02}", 5 + (k * 7) % 20),
                         status: "published",
                     };
-                    let narr = narrative::headline(fw, &area, &mut rng);
+                    let mut narr = narrative::headline(fw, &area, &mut rng);
+                    narr.questionnaires = std::mem::take(&mut questionnaires[k]);
                     let ans = f.answers(k, fw.questions.len());
                     write::inspection(fw, &dir, &area, &plans[k].cases, &ans.relevant, &ans.yes, &ans.inside, &params, &mut rng, &narr)?;
                 }
@@ -370,6 +392,7 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
             Ok(f) => {
                 eprintln!("CCI: fitted on attempt {attempt}");
                 let dir = data.join("inspections").join("cci-2011-12");
+                let mut questionnaires = area_questionnaires(questionnaires::CCI, &plans, &published_figures(published, "cci")?)?;
                 for (k, (name, region, _)) in rows.iter().enumerate() {
                     // Published in the order of the annual report's table, July 2011 to June 2012.
                     let month = 7 + (k * 12) / rows.len();
@@ -383,7 +406,8 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
                         publication: format!("{year}-{month:02}-{:02}", 3 + (k * 5) % 24),
                         status: "published",
                     };
-                    let narr = narrative::headline(fw, &area, &mut rng);
+                    let mut narr = narrative::headline(fw, &area, &mut rng);
+                    narr.questionnaires = std::mem::take(&mut questionnaires[k]);
                     let ans = f.answers(k, fw.questions.len());
                     write::inspection(fw, &dir, &area, &plans[k].cases, &ans.relevant, &ans.yes, &ans.inside, &params, &mut rng, &narr)?;
                 }
@@ -779,14 +803,14 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
                 "victims".into(),
                 format!("Victim liaison officers sent our questionnaire to victims in contact with {}; {victims} returned it.", area.provider),
                 answers.clone(),
-                victim_questions.iter().map(|q| (q.to_string(), answered(&mut rng, victims))).collect(),
+                victim_questions.iter().map(|q| (q.to_string(), answered(&mut rng, victims), Vec::new())).collect(),
             ),
             (
                 "Sentencers’ views".into(),
                 "sentencers".into(),
                 format!("We met {sentencers} magistrates and judges who sit in the courts the trust serves, and asked each the same questions."),
                 answers,
-                sentencer_questions.iter().map(|q| (q.to_string(), answered(&mut rng, sentencers))).collect(),
+                sentencer_questions.iter().map(|q| (q.to_string(), answered(&mut rng, sentencers), Vec::new())).collect(),
             ),
         ];
         write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &params, &mut rng, &narr)?;

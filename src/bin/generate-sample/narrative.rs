@@ -16,11 +16,11 @@ pub struct Narr {
     pub standards: Vec<(String, Vec<String>, Vec<String>)>,
     pub judged: Vec<(String, String)>,
     /// Questionnaires as written to the inspection file: (title, respondents, summary,
-    /// answers, [(question, counts)]).
+    /// answers, [(question, counts, findings by answer)]).
     pub questionnaires: Vec<Questionnaire>,
 }
 
-pub type Questionnaire = (String, String, String, Vec<String>, Vec<(String, Vec<u32>)>);
+pub type Questionnaire = (String, String, String, Vec<String>, Vec<(String, Vec<u32>, Vec<(String, String)>)>);
 
 fn pick(rng: &mut Rng, from: &[&str], n: usize) -> Vec<String> {
     let mut idx: Vec<usize> = (0..from.len()).collect();

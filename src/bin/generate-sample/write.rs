@@ -169,10 +169,17 @@ pub fn inspection(
                 m.insert(v("answers"), list(answers));
                 let qs = questions
                     .iter()
-                    .map(|(text, counts)| {
+                    .map(|(text, counts, findings)| {
                         let mut q = Mapping::new();
                         q.insert(v("text"), v(text.clone()));
                         q.insert(v("counts"), Value::Sequence(counts.iter().map(|&n| Value::Number(n.into())).collect()));
+                        if !findings.is_empty() {
+                            let mut f = Mapping::new();
+                            for (answer, subject) in findings {
+                                f.insert(v(answer.clone()), v(subject.clone()));
+                            }
+                            q.insert(v("findings"), Value::Mapping(f));
+                        }
                         Value::Mapping(q)
                     })
                     .collect();
