@@ -392,8 +392,11 @@ pub struct Segment {
 /// The abbreviations of a key, one per label: initials (`Yes, definitely` → `YD`, `Requires
 /// improvement` → `RI`), or numbers when initials repeat.
 pub fn abbreviations(labels: &[String]) -> Vec<String> {
-    let initials: Vec<String> =
-        labels.iter().map(|a| a.split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect()).collect();
+    // Of an answer with alternatives ("Not really or not at all"), the first only: `NR`.
+    let initials: Vec<String> = labels
+        .iter()
+        .map(|a| a.split(" or ").next().unwrap_or(a).split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect())
+        .collect();
     let unique = initials.iter().all(|i| !i.is_empty()) && initials.iter().enumerate().all(|(k, i)| !initials[..k].contains(i));
     if unique {
         initials
@@ -566,6 +569,7 @@ mod tests {
         assert_eq!(a(&["Yes, definitely", "Yes, reasonably", "Not really"]), ["YD", "YR", "NR"]);
         assert_eq!(a(&["Outstanding", "Good", "Requires improvement", "Inadequate"]), ["O", "G", "RI", "I"]);
         assert_eq!(a(&["Not applicable", "Not asked"]), ["1", "2"]);
+        assert_eq!(a(&["Yes, definitely", "Reasonably or some", "Not really or not at all"]), ["YD", "R", "NR"]);
     }
 
     #[test]

@@ -658,7 +658,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         columns.extend(t.columns.iter().cloned());
         let table = DataTable {
             columns,
-            rows: t.rows.iter().map(|r| [vec![r.value.clone(), r.cases.to_string()], r.cells.iter().map(Shown::with_difference).collect()].concat()).collect(),
+            rows: t.rows.iter().map(|r| [vec![r.value.clone(), super::words::thousands(r.cases)], r.cells.iter().map(Shown::with_difference).collect()].concat()).collect(),
         };
         pending.push(Pending::Bars(chart, path, format!("Figures by {}", t.label.to_lowercase()), alt, table));
     }

@@ -368,6 +368,8 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                             name: Some("All areas".into()),
                             // The whisker over it is the range of the areas, and says so.
                             label: match (&r.lowest, &r.highest) {
+                                // Every area at one figure: no range to give.
+                                (Some(l), Some(h)) if l.text == h.text => format!("{} (every area {})", r.aggregate.text, h.text),
                                 (Some(l), Some(h)) => format!("{} (areas {}–{})", r.aggregate.text, l.text.trim_end_matches('%'), h.text),
                                 _ => r.aggregate.text.clone(),
                             },
@@ -395,7 +397,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                         let mut row = vec![
                             r.title.clone(),
                             r.area.text.clone(),
-                            r.area.cases.to_string(),
+                            super::words::thousands(r.area.cases),
                             r.area.ci_text(),
                             r.aggregate.text.clone(),
                             r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),

@@ -109,13 +109,20 @@ pub fn share_out(def: &Def, weights: &[u32], figures: &HashMap<String, u32>) -> 
                 .ok_or_else(|| format!("{}: no counts give the published shares of `{}`", def.title, item.text))
         })
         .collect::<Result<_, _>>()?;
-    let total: f64 = weights.iter().map(|&w| f64::from(w)).sum();
+    let share: Vec<f64> = weights.iter().map(|&w| f64::from(w)).collect();
     let mut per_area: Vec<Vec<Vec<u32>>> = vec![Vec::new(); weights.len()];
     for counts in &pooled {
-        let split: Vec<Vec<u32>> =
-            counts.iter().map(|&c| apportion(c, &vec![c; weights.len()], &weights.iter().map(|&w| f64::from(w) / total).collect::<Vec<_>>())).collect();
+        // Each area's answers to the question (by its weight), then its answers shared among
+        // the answers still to give out: every area answers each question the same number of
+        // times where the questions have the same total, and the pooled counts are exact.
+        let total: u32 = counts.iter().sum();
+        let per = apportion(total, &vec![total; weights.len()], &share);
+        let mut left = counts.clone();
         for (a, area) in per_area.iter_mut().enumerate() {
-            area.push(split.iter().map(|s| s[a]).collect());
+            let weights: Vec<f64> = left.iter().map(|&c| f64::from(c)).collect();
+            let got = apportion(per[a], &left, &weights);
+            left.iter_mut().zip(&got).for_each(|(l, g)| *l -= g);
+            area.push(got);
         }
     }
     Ok(per_area
