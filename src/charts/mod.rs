@@ -395,7 +395,9 @@ pub fn abbreviations(labels: &[String]) -> Vec<String> {
     // Of an answer with alternatives ("Not really or not at all"), the first only: `NR`.
     let initials: Vec<String> = labels
         .iter()
-        .map(|a| a.split(" or ").next().unwrap_or(a).split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect())
+        .map(|a| {
+            a.split(" or ").next().unwrap_or(a).split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_uppercase).collect()
+        })
         .collect();
     let unique = initials.iter().all(|i| !i.is_empty()) && initials.iter().enumerate().all(|(k, i)| !initials[..k].contains(i));
     if unique {

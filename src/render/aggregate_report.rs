@@ -658,7 +658,11 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         columns.extend(t.columns.iter().cloned());
         let table = DataTable {
             columns,
-            rows: t.rows.iter().map(|r| [vec![r.value.clone(), super::words::thousands(r.cases)], r.cells.iter().map(Shown::with_difference).collect()].concat()).collect(),
+            rows: t
+                .rows
+                .iter()
+                .map(|r| [vec![r.value.clone(), super::words::thousands(r.cases)], r.cells.iter().map(Shown::with_difference).collect()].concat())
+                .collect(),
         };
         pending.push(Pending::Bars(chart, path, format!("Figures by {}", t.label.to_lowercase()), alt, table));
     }
@@ -753,6 +757,7 @@ pub fn area_ratings(input: &AreaInput<'_>) -> Result<AreaRatings, Problem> {
     let row = |q: &str| super::area::QuestionRow {
         id: q.into(),
         text: String::new(),
+        listed: String::new(),
         part: String::new(),
         short: String::new(),
         statement: None,

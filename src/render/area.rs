@@ -132,6 +132,9 @@ impl FrameworkMeta {
 pub struct QuestionRow {
     pub id: String,
     pub text: String,
+    /// The text in a table of questions of several parts: with its part where the same
+    /// question is asked in two (`… (3.1 assessment)`).
+    pub listed: String,
     /// The title of the question's section, which tells apart questions of the same wording
     /// (the youth standards ask the same key questions of court and out-of-court work).
     pub part: String,
@@ -217,9 +220,15 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         let q = fw.question(qid).expect("validated reference");
         let part = fw.sections.iter().find(|s| s.id == q.section).map(|s| s.title.clone()).unwrap_or_default();
         let short = q.label();
+        // The same question asked of two kinds of work (youth "2.1 Assessment" of court and
+        // "3.1 Assessment" of out-of-court disposals) is told apart by its part wherever a
+        // table lists it.
+        let twice = fw.questions.iter().filter(|o| o.text == q.text).count() > 1;
+        let listed = if twice { format!("{} ({})", q.text, super::words::lower_first(&part)) } else { q.text.clone() };
         QuestionRow {
             id: q.id.clone(),
             text: q.text.clone(),
+            listed,
             part,
             short,
             statement: q.statement.as_deref().map(super::words::upper_first),
@@ -448,7 +457,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             rows: kqs
                 .iter()
                 .map(|q| {
-                    let mut row = vec![q.text.clone(), q.area.text.clone(), q.area.relevant.to_string(), q.area.ci_text(), q.aggregate.text.clone()];
+                    let mut row = vec![q.listed.clone(), q.area.text.clone(), q.area.relevant.to_string(), q.area.ci_text(), q.aggregate.text.clone()];
                     row.truncate(if compared { 5 } else { 4 });
                     row
                 })

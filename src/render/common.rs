@@ -28,6 +28,15 @@ pub struct Shown {
 }
 
 impl Shown {
+    /// A count of a figure that pools several questions says "answers" even where each case
+    /// gave one (`1 of 2 answers`), as the other counts of its column do.
+    pub fn of_answers(mut self) -> Shown {
+        if self.pct.is_none() && self.relevant > 0 && !self.text.ends_with(" answers") {
+            self.text.push_str(" answers");
+        }
+        self
+    }
+
     pub fn new(f: Figure, minimum: u32) -> Shown {
         let t = f.tally();
         let (text, pct, exact) = if t.relevant() == 0 {
@@ -205,6 +214,15 @@ pub struct BreakdownRow {
     pub cells: Vec<Shown>,
 }
 
+/// Whether `set` pools the answers of more than one question.
+pub fn pools_several(framework: &FrameworkSpec, set: &SetId) -> bool {
+    match set {
+        SetId::Score(id) => framework.scores.iter().any(|s| &s.id == id && s.questions.len() > 1),
+        SetId::Section(id) => framework.questions.iter().filter(|q| &q.section == id).count() > 1,
+        SetId::Question(_) | SetId::Split(_) => false,
+    }
+}
+
 /// Breakdowns of `sets` (with their titles) by every breakdown characteristic.
 pub fn breakdown_tables(framework: &FrameworkSpec, group: &GroupFigures, sets: &[(SetId, String)]) -> Vec<BreakdownTable> {
     let minimum = framework.minimum_relevant_cases;
@@ -222,6 +240,9 @@ pub fn breakdown_tables(framework: &FrameworkSpec, group: &GroupFigures, sets: &
                         .map(|(set, _)| {
                             let fig = group.breakdown(&c.column, v, set);
                             let mut shown = Shown::new(fig, minimum);
+                            if pools_several(framework, set) {
+                                shown = shown.of_answers();
+                            }
                             if shown.pct.is_some() {
                                 let whole = group.figure(set);
                                 let rest = Observed {
