@@ -35,6 +35,10 @@ pub struct Narrative {
     pub areas_for_improvement: Vec<String>,
     #[serde(default)]
     pub recommendations: Vec<String>,
+    /// Who the recommendations are addressed to, where not the framework's addressee (the
+    /// provider by default): "The Strategic Management Board".
+    #[serde(default)]
+    pub recommendations_to: Option<String>,
     /// Contextual facts about the area (caseload, staffing, ...).
     #[serde(default)]
     pub context: Vec<String>,
@@ -133,6 +137,14 @@ impl Questionnaire {
     pub fn positive_answers(&self) -> usize {
         self.positive.unwrap_or(self.answers.len().div_ceil(2))
     }
+}
+
+/// A recommendation of an aggregate report: a sentence, or those addressed to one body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Recommendation {
+    Sentence(String),
+    To { to: String, items: Vec<String> },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -433,9 +445,11 @@ pub struct AggregateSpec {
     pub isbn: Option<String>,
     #[serde(default)]
     pub summary: String,
-    /// Recommendations of the report (a thematic's, to national bodies), printed as written.
+    /// Recommendations of the report (a thematic's, to national bodies): each a sentence
+    /// printed as written, or a group `{to, items}` printed as "<to> should ensure that:" and
+    /// its items, as the annual report grouped them by the body addressed.
     #[serde(default)]
-    pub recommendations: Vec<String>,
+    pub recommendations: Vec<Recommendation>,
     /// Compare the areas question by question (a thematic inspection's findings), not only
     /// on the headline figures.
     #[serde(default)]

@@ -42,6 +42,10 @@ pub struct FrameworkSpec {
     /// (`Trust`); `Area` when left out.
     #[serde(default)]
     pub area_heading: Option<String>,
+    /// Who an area report's recommendations are addressed to ("{addressee} should ensure
+    /// that:"); `{provider}` and `{area}` are replaced. Default: the provider.
+    #[serde(default)]
+    pub recommendations_to: Option<String>,
     /// What the people in the cases are called (`offender`, `child or young person`).
     #[serde(default = "default_person")]
     pub person: String,

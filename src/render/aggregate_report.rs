@@ -74,7 +74,8 @@ pub struct AggregateReport {
     pub sample: Vec<SampleTable>,
     pub diversity: Vec<BreakdownTable>,
     pub charts: Vec<ChartRef>,
-    pub recommendations: Vec<String>,
+    /// Recommendations by the body they are addressed to (`to` none: sentences as written).
+    pub recommendations: Vec<RecommendationGroup>,
     /// Every question, area by area (when the definition asks to compare questions).
     pub question_sections: Vec<QuestionComparison>,
     /// The findings of every question that has a `statement`, by section, over all areas.
@@ -179,6 +180,29 @@ pub struct QuestionComparisonRow {
     pub short: String,
     /// The figure of each area, then of all areas.
     pub cells: Vec<Shown>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecommendationGroup {
+    pub to: Option<String>,
+    pub items: Vec<String>,
+}
+
+/// Recommendations grouped: each group addressed to one body, in the order given; sentences
+/// next to each other make one group with no addressee.
+fn recommendation_groups(list: &[crate::inspection::Recommendation]) -> Vec<RecommendationGroup> {
+    use crate::inspection::Recommendation;
+    let mut out: Vec<RecommendationGroup> = Vec::new();
+    for r in list {
+        match r {
+            Recommendation::Sentence(s) => match out.last_mut() {
+                Some(g) if g.to.is_none() => g.items.push(s.clone()),
+                _ => out.push(RecommendationGroup { to: None, items: vec![s.clone()] }),
+            },
+            Recommendation::To { to, items } => out.push(RecommendationGroup { to: Some(to.clone()), items: items.clone() }),
+        }
+    }
+    out
 }
 
 /// A section's findings question by question.
@@ -482,7 +506,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         sample: sample_tables(fw, &input.set.total),
         diversity: breakdown_tables(fw, &input.set.total, &columns),
         charts: Vec::new(),
-        recommendations: input.spec.recommendations.clone(),
+        recommendations: recommendation_groups(&input.spec.recommendations),
         question_sections: if input.spec.compare_questions { question_comparison(input, minimum) } else { Vec::new() },
         question_findings: question_findings(input.framework, &input.set.total),
         questionnaires: Vec::new(),

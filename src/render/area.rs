@@ -48,6 +48,8 @@ pub struct AreaReport {
     pub area: AreaMeta,
     pub framework: FrameworkMeta,
     pub narrative: Narrative,
+    /// Who the recommendations are addressed to: "<this> should ensure that:".
+    pub recommendations_to: String,
     pub summary: Vec<String>,
     pub foreword: Vec<String>,
     pub set_label: String,
@@ -299,54 +301,58 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     };
     let framework = FrameworkMeta::of(fw);
 
-    let mut report = AreaReport {
-        kind: "area",
-        era: fw.era,
-        doc,
-        area,
-        framework,
-        narrative: insp.narrative.clone(),
-        summary: insp.narrative.summary.split("\n\n").map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
-        foreword: Vec::new(),
-        set_label: input.set_label.clone(),
-        first_note,
-        corrections: Vec::new(),
-        headline,
-        criteria,
-        sections,
-        standards,
-        sample: sample_tables(fw, own),
-        cases: own.cases,
-        breakdowns,
-        weakest,
-        strongest,
-        charts: Vec::new(),
-        judged: fw
-            .judged_sections
-            .iter()
-            .map(|js| JudgedSectionView {
-                title: js.title.clone(),
-                criteria: js
-                    .criteria
-                    .iter()
-                    .map(|c| {
-                        let n = insp.narrative.standards.get(&c.id).cloned().unwrap_or_default();
-                        JudgedCriterionView {
-                            id: c.id.clone(),
-                            title: c.title.clone(),
-                            lines_of_enquiry: c.lines_of_enquiry.clone(),
-                            strengths: n.strengths,
-                            areas_for_improvement: n.areas_for_improvement,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
-        questionnaires: Vec::new(),
-        methodology: Vec::new(),
-        glossary: crate::framework::glossary_in_order(&fw.glossary),
-        quality: None,
-    };
+    let mut report =
+        AreaReport {
+            kind: "area",
+            era: fw.era,
+            doc,
+            area,
+            framework,
+            narrative: insp.narrative.clone(),
+            recommendations_to: insp.narrative.recommendations_to.clone().unwrap_or_else(|| {
+                fw.recommendations_to.as_deref().unwrap_or("{provider}").replace("{provider}", &insp.provider).replace("{area}", &insp.area)
+            }),
+            summary: insp.narrative.summary.split("\n\n").map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
+            foreword: Vec::new(),
+            set_label: input.set_label.clone(),
+            first_note,
+            corrections: Vec::new(),
+            headline,
+            criteria,
+            sections,
+            standards,
+            sample: sample_tables(fw, own),
+            cases: own.cases,
+            breakdowns,
+            weakest,
+            strongest,
+            charts: Vec::new(),
+            judged: fw
+                .judged_sections
+                .iter()
+                .map(|js| JudgedSectionView {
+                    title: js.title.clone(),
+                    criteria: js
+                        .criteria
+                        .iter()
+                        .map(|c| {
+                            let n = insp.narrative.standards.get(&c.id).cloned().unwrap_or_default();
+                            JudgedCriterionView {
+                                id: c.id.clone(),
+                                title: c.title.clone(),
+                                lines_of_enquiry: c.lines_of_enquiry.clone(),
+                                strengths: n.strengths,
+                                areas_for_improvement: n.areas_for_improvement,
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+            questionnaires: Vec::new(),
+            methodology: Vec::new(),
+            glossary: crate::framework::glossary_in_order(&fw.glossary),
+            quality: None,
+        };
     report.foreword = text.paragraphs("area-foreword.j2", &report)?;
     report.methodology = text.paragraphs(
         "methodology.j2",

@@ -894,9 +894,12 @@ fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     write::thematic(data, "thematic-domestic-abuse-2018-19", "Domestic abuse: the work undertaken by probation services to keep victims and children safe", "A thematic inspection in six probation areas", "thematic-domestic-abuse", "2018-19", "2019-07-18",
         "We inspected the work of probation services with people convicted of domestic abuse offences in six areas, reading the cases of both the National Probation Service and the Community Rehabilitation Companies. This report compares the areas on each question of the theme. The areas and their figures are illustrative sample data.",
         &[
-            "The National Probation Service and Community Rehabilitation Companies should make sure that information about domestic abuse call-outs is requested from the police, and children’s services are checked, in every case before the plan is made.",
-            "Community Rehabilitation Companies should make sure that home visits are used to check the safety of partners and children where domestic abuse is a concern.",
-            "HM Prison and Probation Service should make sure that domestic abuse programmes are available without delay to those for whom they are suitable.",
+            (
+                "The National Probation Service and Community Rehabilitation Companies",
+                &["information about domestic abuse call-outs is requested from the police, and children’s services are checked, in every case before the plan is made"][..],
+            ),
+            ("Community Rehabilitation Companies", &["home visits are used to check the safety of partners and children where domestic abuse is a concern"][..]),
+            ("HM Prison and Probation Service", &["domestic abuse programmes are available without delay to those for whom they are suitable"][..]),
         ],
         "Domestic abuse thematic inspection")?;
     Ok(())

@@ -220,14 +220,24 @@ pub fn thematic(
     period: &str,
     date: &str,
     summary: &str,
-    recommendations: &[&str],
+    recommendations: &[(&str, &[&str])],
     header: &str,
 ) -> Result<(), String> {
     aggregate_of(data, id, title, subtitle, framework, period, None, date, summary)?;
     let path = data.join("aggregates").join(format!("{id}.yaml"));
     let mut doc: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let m = doc.as_mapping_mut().expect("a mapping");
-    m.insert(v("recommendations"), list(&recommendations.iter().map(|r| r.to_string()).collect::<Vec<_>>()));
+    // Grouped by the body addressed, as the annual report grouped them.
+    let groups = recommendations
+        .iter()
+        .map(|(to, items)| {
+            let mut g = Mapping::new();
+            g.insert(v("to"), v(*to));
+            g.insert(v("items"), list(&items.iter().map(|r| r.to_string()).collect::<Vec<_>>()));
+            Value::Mapping(g)
+        })
+        .collect();
+    m.insert(v("recommendations"), Value::Sequence(groups));
     m.insert(v("compare_questions"), Value::Bool(true));
     m.insert(v("running_header"), v(header));
     let text = format!(
