@@ -454,6 +454,10 @@ pub struct AggregateSpec {
     /// on the headline figures.
     #[serde(default)]
     pub compare_questions: bool,
+    /// A national report (a thematic inspection's): the areas are not ranked. No lowest and
+    /// highest area is named, and charts give the areas in the order of the tables.
+    #[serde(default)]
+    pub national: bool,
     /// The header of every page after the cover (default `<framework> <period>: aggregate
     /// report`).
     #[serde(default)]

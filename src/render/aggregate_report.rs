@@ -49,6 +49,8 @@ pub struct AggregateReport {
     pub framework: super::area::FrameworkMeta,
     /// How the areas of its tables are listed (the definition's `order`), in a sentence.
     pub order_note: String,
+    /// A national report (see `AggregateSpec::national`).
+    pub national: bool,
     pub set_label: String,
     /// Corrections published in this report, oldest first (a notice near its front).
     pub corrections: Vec<crate::record::Correction>,
@@ -331,11 +333,13 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         })
         .collect();
     let aggregate: Vec<Shown> = columns.iter().map(|(s, _)| Shown::new(input.set.total.figure(s), minimum)).collect();
-    let (lowest, highest): (Vec<_>, Vec<_>) = columns.iter().map(|(s, _)| extremes(areas(), s, minimum)).unzip();
+    // A national report ranks no area.
+    let national = input.spec.national;
+    let (lowest, highest): (Vec<_>, Vec<_>) = columns.iter().map(|(s, _)| if national { (None, None) } else { extremes(areas(), s, minimum) }).unzip();
     // Each general criterion, followed by its parts ("Assessment and planning: risk of harm").
     let criterion_row = |s: &crate::framework::ScoreSpec, title: String, part: bool| {
         let set = SetId::Score(s.id.clone());
-        let (lo, hi) = extremes(areas(), &set, minimum);
+        let (lo, hi) = if national { (None, None) } else { extremes(areas(), &set, minimum) };
         CriterionRow { title, part, aggregate: Shown::new(input.set.total.figure(&set), minimum), lowest: lo, highest: hi }
     };
     let criteria = scores_of(fw, ScoreKind::GeneralCriterion)
@@ -480,6 +484,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         doc,
         framework: super::area::FrameworkMeta::of(fw),
         order_note: input.spec.order.sentence(&format!("{}s", fw.unit)),
+        national: input.spec.national,
         set_label: input.set_label.clone(),
         corrections: Vec::new(),
         areas: input.inspections.len(),
@@ -525,7 +530,10 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     let mut pending: Vec<Pending> = Vec::new();
     for (k, (set, title)) in columns.iter().enumerate() {
         let mut bars: Vec<(&str, &Shown)> = report.rows.iter().map(|r| (r.area.as_str(), &r.cells[k])).collect();
-        bars.sort_by(|a, b| b.1.exact.unwrap_or(-1.0).total_cmp(&a.1.exact.unwrap_or(-1.0)).then(a.0.cmp(b.0)));
+        // Highest first; in a national report, which ranks no area, in the order of the table.
+        if !report.national {
+            bars.sort_by(|a, b| b.1.exact.unwrap_or(-1.0).total_cmp(&a.1.exact.unwrap_or(-1.0)).then(a.0.cmp(b.0)));
+        }
         let slug = match set {
             SetId::Score(id) | SetId::Section(id) | SetId::Question(id) | SetId::Split(id) => id.clone(),
         };

@@ -332,4 +332,9 @@ fn thematic_report_compares_the_areas_question_by_question_as_counted_by_hand() 
     ] {
         assert!(text.contains(heading), "the thematic report has `{heading}`");
     }
+    // One national report: recommendations grouped by the body addressed, and no area named
+    // as lowest or highest.
+    assert!(text.contains("HM Prison and Probation Service should ensure that: • domestic abuse programmes"), "recommendations by body: {text}");
+    assert!(!text.contains("Lowest") && !text.contains("Highest") && !text.contains("ranging from"), "a national report ranks no area");
+    assert_eq!(model["national"], true);
 }

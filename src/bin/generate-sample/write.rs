@@ -239,6 +239,8 @@ pub fn thematic(
         .collect();
     m.insert(v("recommendations"), Value::Sequence(groups));
     m.insert(v("compare_questions"), Value::Bool(true));
+    // One national report: the areas are not ranked.
+    m.insert(v("national"), Value::Bool(true));
     m.insert(v("running_header"), v(header));
     let text = format!(
         "# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}",
