@@ -42,6 +42,9 @@ pub struct FrameworkSpec {
     /// (`Trust`); `Area` when left out.
     #[serde(default)]
     pub area_heading: Option<String>,
+    /// How the programme inspected, for the methodology annex.
+    #[serde(default)]
+    pub method: Method,
     /// Who an area report's recommendations are addressed to ("{addressee} should ensure
     /// that:"); `{provider}` and `{area}` are replaced. Default: the provider.
     #[serde(default)]
@@ -230,6 +233,32 @@ pub struct QuestionSpec {
     /// findings of an annual report), for the tests and the sample generator; reports ignore it.
     #[serde(default)]
     pub finding: Option<String>,
+}
+
+/// How a programme inspected, in the inspectorate's words: the methodology annex opens with it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Method {
+    /// How the cases were selected.
+    #[serde(default)]
+    pub cases: Option<String>,
+    /// Whether trained local assessors (practitioners of the area) assessed cases beside the
+    /// inspectors, as some programmes had them do.
+    #[serde(default)]
+    pub local_assessors: bool,
+    /// Whether the practitioner responsible was interviewed on each case.
+    #[serde(default)]
+    pub interviews: bool,
+    /// The fieldwork: how long, and whom inspectors met besides the cases.
+    #[serde(default)]
+    pub fieldwork: Option<String>,
+    /// Whose views were sought by questionnaire.
+    #[serde(default)]
+    pub questionnaires: Option<String>,
+    /// Where this framework file interprets its source (lines of enquiry scored as questions),
+    /// said plainly.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A question's figure among the cases with one value of a characteristic.

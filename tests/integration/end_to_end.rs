@@ -124,6 +124,21 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
 
     check_annual_findings(a.path());
 
+    // The methodology describes each programme's inspection from its framework file: local
+    // assessors only where the programme used them, the fieldwork, and where the file
+    // interprets its source, that it does.
+    let method = |pdf: &str| {
+        let t = squash(&pdf_text(&a.path().join(pdf)));
+        let from = t.rfind("Methodology").expect("a methodology");
+        t[from..].to_string()
+    };
+    let barnet = method("cci/2011-12/barnet.pdf");
+    assert!(barnet.contains("Inspectors, with trained local assessors"), "CCI used local assessors: {barnet}");
+    assert!(barnet.contains("one week of fieldwork") && barnet.contains("Children and young people, victims and case managers"), "{barnet}");
+    let eastmarsh = method("qi-2016/2016-17/eastmarsh.pdf");
+    assert!(!eastmarsh.contains("local assessors") && eastmarsh.contains("two weeks of fieldwork"), "{eastmarsh}");
+    assert!(eastmarsh.contains("scores each line of enquiry of sections 1 to 5 as a question"), "Q&I says how it reads its framework: {eastmarsh}");
+
     // The OMI 2 general criteria as the aggregate report states them.
     let omi2 = squash(&pdf_text(&a.path().join("aggregate/omi2-2011-12.pdf"))).to_lowercase();
     for (title, pct) in [("assessment and sentence planning", 79), ("implementation of interventions", 78), ("achieving and sustaining outcomes", 70)] {
