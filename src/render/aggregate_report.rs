@@ -539,7 +539,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         };
         let path = format!("/charts/{slug}.svg");
         let many = bars.len() > MAX_AREA_BARS;
-        let ctx = serde_json::json!({ "title": title, "aggregate": &report.aggregate[k], "lowest": &report.lowest[k], "highest": &report.highest[k], "areas": report.areas, "set_label": &report.set_label,
+        let ctx = serde_json::json!({ "title": title, "national": report.national, "aggregate": &report.aggregate[k], "lowest": &report.lowest[k], "highest": &report.highest[k], "areas": report.areas, "set_label": &report.set_label,
             "above": bars.iter().filter(|(_, s)| s.exact.zip(report.aggregate[k].exact).is_some_and(|(a, b)| a >= b)).count(), "histogram": many });
         let alt = text.line("alt-aggregate-scores.j2", &ctx)?;
         if many {
@@ -583,7 +583,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 columns: vec![report.framework.area_heading.clone(), title.clone()],
                 rows: ranked.iter().map(|(a, s, _)| vec![a.to_string(), s.text.clone()]).collect(),
             };
-            pending.push(Pending::Bars(chart, path, format!("{title}: every area, highest first, with all areas together"), alt, table));
+            let order = if report.national { "in the order of the table" } else { "highest first" };
+            pending.push(Pending::Bars(chart, path, format!("{title}: every area, {order}, with all areas together"), alt, table));
         }
     }
     flush(std::mem::take(&mut pending), &mut charts, &mut chart_time);
@@ -647,7 +648,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // per figure and a bar per group of cases, so that a bar's label stays short (`Girl 64%`):
     // a title after every bar squeezed the plot to a third of the chart.
     for (k, t) in report.diversity.iter().enumerate() {
-        // Every group, a group without cases too ("– (none relevant)"), as in the table.
+        // Every group, a group without cases too ("no cases"), as in the table.
         let present: Vec<_> = t.rows.iter().collect();
         const SHORT_TITLE: usize = 16;
         let groups = if t.columns.len() <= 3 && t.columns.iter().all(|c| c.chars().count() <= SHORT_TITLE) {
@@ -660,7 +661,13 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                         .cells
                         .iter()
                         .zip(&t.columns)
-                        .map(|(c, col)| Bar { name: Some(col.clone()), label: c.with_difference(), value: c.exact, emphasis: false, range: None })
+                        .map(|(c, col)| Bar {
+                            name: Some(col.clone()),
+                            label: if r.cases == 0 { "no cases".into() } else { c.with_difference() },
+                            value: c.exact,
+                            emphasis: false,
+                            range: None,
+                        })
                         .collect(),
                 })
                 .collect()
@@ -674,7 +681,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                         .iter()
                         .map(|r| Bar {
                             name: Some(r.value.clone()),
-                            label: r.cells[j].with_difference(),
+                            // A group without cases says so, not "none relevant".
+                            label: if r.cases == 0 { "no cases".into() } else { r.cells[j].with_difference() },
                             value: r.cells[j].exact,
                             emphasis: false,
                             range: None,

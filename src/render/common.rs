@@ -31,8 +31,8 @@ impl Shown {
     /// A count of a figure that pools several questions says "answers" even where each case
     /// gave one (`1 of 2 answers`), as the other counts of its column do.
     pub fn of_answers(mut self) -> Shown {
-        if self.pct.is_none() && self.relevant > 0 && !self.text.ends_with(" answers") {
-            self.text.push_str(" answers");
+        if self.pct.is_none() && self.relevant > 0 && !self.text.ends_with(" answers") && !self.text.ends_with(" answer") {
+            self.text.push_str(if self.relevant == 1 { " answer" } else { " answers" });
         }
         self
     }

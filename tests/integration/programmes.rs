@@ -200,7 +200,7 @@ fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_coun
     let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(dir.join("coastley/inspection.yaml")).unwrap()).unwrap();
     let finding = spec["narrative"]["standards"]["6.3"]["areas_for_improvement"][0].as_str().unwrap();
     for expected in [
-        "6. Leadership, management and partnership arrangements contribute to effectiveness",
+        "6 Leadership, management and partnership arrangements contribute to effectiveness",
         "6.3 Partnerships contribute to effectiveness",
         finding,
         "Partners make effective contributions to assessment, planning and the delivery of interventions.",
