@@ -250,7 +250,15 @@ fn a_saved_export_updates_open_browsers_and_a_broken_one_is_shown_over_the_last_
     p.wait("the problem to clear", || p.server.snapshot(LANCASHIRE).is_some_and(|s| s.problems.is_empty() && !s.stale && s.figures_csv == before.figures_csv));
     for b in &browsers {
         b.wait_for("the problem to go", "return document.querySelector('#problems .problems') === null;", long);
-        assert_eq!(shown(b, &key), changed_figure(&after.figures_csv, &before.figures_csv).1, "back to the first figure");
+        // The figures may arrive a moment after the problem goes (a loaded machine showed the
+        // edited figure for an instant): wait for them, then check.
+        let first = changed_figure(&after.figures_csv, &before.figures_csv).1;
+        b.wait_for(
+            &format!("{key} back to {first}"),
+            &format!("const r = document.querySelector('#figures tr[data-key=\"{key}\"]'); return r && r.querySelector('td').textContent === '{first}';"),
+            long,
+        );
+        assert_eq!(shown(b, &key), first, "back to the first figure");
         assert_eq!(b.eval("return window.notReloaded || null;").as_str(), Some("still here"));
     }
     assert!(!p.settings.output.exists(), "the preview wrote into the output folder");
