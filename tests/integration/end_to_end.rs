@@ -447,14 +447,7 @@ fn check_annual_findings(out: &Path) {
     for (programme, dir, aggregate) in [("omi2", "omi2-2011-12", "omi2-2011-12"), ("cci", "cci-2011-12", "cci-2011-12")] {
         let pooled = pooled_questionnaires(&root().join("data/inspections").join(dir));
         let text = squash(&pdf_text(&out.join(format!("aggregate/{aggregate}.pdf"))));
-        let thousands = |n: u64| {
-            let s = n.to_string();
-            if s.len() > 3 {
-                format!("{},{}", &s[..s.len() - 3], &s[s.len() - 3..])
-            } else {
-                s
-            }
-        };
+        let thousands = inspection_reports::render::words::thousands;
         for ((title, question), (answers, counts, findings)) in &pooled {
             let total: u64 = counts.iter().sum();
             for (answer, subject) in findings {

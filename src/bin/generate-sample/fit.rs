@@ -92,7 +92,8 @@ impl Fit {
     }
 }
 
-fn window(p: u32, n: u32) -> (u32, u32) {
+/// The counts of `n` whose share rounds (half up) to `p` percent.
+pub fn window(p: u32, n: u32) -> (u32, u32) {
     // Smallest y with (200y + n) / 2n >= p, largest with it <= p: rounding half up to p.
     let n64 = u64::from(n);
     let lo = ((2 * u64::from(p)).saturating_sub(1) * n64).div_ceil(200);

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::fit::apportion;
+use crate::fit::{apportion, window};
 use crate::narrative::Questionnaire;
 
 /// Which share of a question a published finding is: one answer's, or that of the positive
@@ -31,13 +31,6 @@ pub struct Def {
     pub returned: u32,
     pub count: Option<&'static str>,
     pub items: &'static [Item],
-}
-
-fn window(p: u32, n: u32) -> (u32, u32) {
-    let n64 = u64::from(n);
-    let lo = ((2 * u64::from(p)).saturating_sub(1) * n64).div_ceil(200);
-    let hi = ((2 * u64::from(p) + 1) * n64).div_ceil(200).saturating_sub(1);
-    (lo as u32, hi.min(n64) as u32)
 }
 
 /// Counts of each answer, summing to `n`, whose shares round (half up) to the published ones.
@@ -157,6 +150,33 @@ pub fn share_out(def: &Def, weights: &[u32], figures: &HashMap<String, u32>) -> 
         .collect())
 }
 
+// The questions of the staff feedback questionnaire that OMI 2 and CCI asked alike (their
+// findings share their subjects in the findings file, each of its own programme).
+const COURTEOUS: Item = Item {
+    text: "Were the discussions with you undertaken in a professional, impartial and courteous manner?",
+    findings: &[
+        (Share::Answer(0), "staff_professional_courteous_yes_definitely"),
+        (Share::Answer(1), "staff_professional_courteous_reasonably"),
+        (Share::Answer(2), "staff_professional_courteous_not_really"),
+    ],
+};
+const DIVERSITY: Item = Item {
+    text: "In your opinion did the inspection pay sufficient attention to race equality and wider diversity issues?",
+    findings: &[
+        (Share::Answer(0), "staff_diversity_attention_yes_definitely"),
+        (Share::Answer(1), "staff_diversity_attention_reasonably"),
+        (Share::Answer(2), "staff_diversity_attention_not_really"),
+    ],
+};
+const IDEAS: Item = Item {
+    text: "Did the assessor give you ideas on how to improve your practice?",
+    findings: &[
+        (Share::Answer(0), "staff_ideas_to_improve_yes_definitely"),
+        (Share::Answer(1), "staff_ideas_to_improve_some"),
+        (Share::Answer(2), "staff_ideas_to_improve_not_really"),
+    ],
+};
+
 const FEEDBACK: &[&str] = &["Yes, definitely", "Reasonably or some", "Not really or not at all"];
 const YES_NO: &[&str] = &["Yes", "No"];
 
@@ -170,22 +190,8 @@ pub const OMI2: &[Def] = &[
         returned: 0,
         count: Some("staff_questionnaires"),
         items: &[
-            Item {
-                text: "Were the discussions with you undertaken in a professional, impartial and courteous manner?",
-                findings: &[
-                    (Share::Answer(0), "staff_professional_courteous_yes_definitely"),
-                    (Share::Answer(1), "staff_professional_courteous_reasonably"),
-                    (Share::Answer(2), "staff_professional_courteous_not_really"),
-                ],
-            },
-            Item {
-                text: "In your opinion did the inspection pay sufficient attention to race equality and wider diversity issues?",
-                findings: &[
-                    (Share::Answer(0), "staff_diversity_attention_yes_definitely"),
-                    (Share::Answer(1), "staff_diversity_attention_reasonably"),
-                    (Share::Answer(2), "staff_diversity_attention_not_really"),
-                ],
-            },
+            COURTEOUS,
+            DIVERSITY,
             Item {
                 text: "Did the assessor give you feedback on good practice?",
                 findings: &[
@@ -194,14 +200,7 @@ pub const OMI2: &[Def] = &[
                     (Share::Answer(2), "staff_feedback_good_practice_not_really"),
                 ],
             },
-            Item {
-                text: "Did the assessor give you ideas on how to improve your practice?",
-                findings: &[
-                    (Share::Answer(0), "staff_ideas_to_improve_yes_definitely"),
-                    (Share::Answer(1), "staff_ideas_to_improve_some"),
-                    (Share::Answer(2), "staff_ideas_to_improve_not_really"),
-                ],
-            },
+            IDEAS,
         ],
     },
     Def {
@@ -257,22 +256,8 @@ pub const CCI: &[Def] = &[
         returned: 0,
         count: Some("staff_questionnaires"),
         items: &[
-            Item {
-                text: "Were the discussions with you undertaken in a professional, impartial and courteous manner?",
-                findings: &[
-                    (Share::Answer(0), "staff_professional_courteous_yes_definitely"),
-                    (Share::Answer(1), "staff_professional_courteous_reasonably"),
-                    (Share::Answer(2), "staff_professional_courteous_not_really"),
-                ],
-            },
-            Item {
-                text: "In your opinion did the inspection pay sufficient attention to race equality and wider diversity issues?",
-                findings: &[
-                    (Share::Answer(0), "staff_diversity_attention_yes_definitely"),
-                    (Share::Answer(1), "staff_diversity_attention_reasonably"),
-                    (Share::Answer(2), "staff_diversity_attention_not_really"),
-                ],
-            },
+            COURTEOUS,
+            DIVERSITY,
             Item {
                 text: "Did the assessor give you feedback on good practice?",
                 findings: &[
@@ -282,16 +267,9 @@ pub const CCI: &[Def] = &[
                     (Share::Positive, "staff_feedback_good_practice_any"),
                 ],
             },
-            Item {
-                text: "Did the assessor give you ideas on how to improve your practice?",
-                findings: &[
-                    (Share::Answer(0), "staff_ideas_to_improve_yes_definitely"),
-                    (Share::Answer(1), "staff_ideas_to_improve_some"),
-                    (Share::Answer(2), "staff_ideas_to_improve_not_really"),
-                    // Not `staff_advised_how_to_improve_any` (97%): with 2% "not really" the
-                    // other two are at least 97.5%, which rounds to 98%.
-                ],
-            },
+            // Not `staff_advised_how_to_improve_any` (97%): with 2% "not really" the other two
+            // are at least 97.5%, which rounds to 98%.
+            IDEAS,
         ],
     },
     Def {
