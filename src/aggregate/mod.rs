@@ -42,8 +42,8 @@ pub enum SetId {
     Score(String),
     Section(String),
     Question(String),
-    /// A question with published splits (`splits` in the framework), as a pooled set of its
-    /// own so that it is broken down by the splits' characteristics.
+    /// A question broken down by characteristic (one with published `splits`, or a key question
+    /// of a standards framework), as a pooled set of its own.
     Split(String),
 }
 
@@ -251,7 +251,11 @@ pub fn question_sets(framework: &FrameworkSpec) -> Vec<(SetId, Vec<String>)> {
         let qs = framework.questions.iter().filter(|q| q.section == sec.id).map(|q| q.id.clone()).collect();
         sets.push((SetId::Section(sec.id.clone()), qs));
     }
-    for q in framework.questions.iter().filter(|q| !q.splits.is_empty()) {
+    // A question is broken down by characteristic where it has published splits, and every
+    // key question of a standards framework: the inspectorate compared groups question by
+    // question, never a pool of a standard's answers.
+    let standards = framework.era == crate::framework::Era::Standards;
+    for q in framework.questions.iter().filter(|q| standards || !q.splits.is_empty()) {
         sets.push((SetId::Split(q.id.clone()), vec![q.id.clone()]));
     }
     for q in &framework.questions {

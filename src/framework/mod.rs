@@ -200,6 +200,10 @@ fn yes() -> bool {
 pub struct SectionSpec {
     pub id: String,
     pub title: String,
+    /// The part of the framework the section belongs to (Quality & Impact's "1 Positive impact
+    /// is achieved" over 1.1–1.3): a heading over it and the sections after it of the same part.
+    #[serde(default)]
+    pub part: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::area::AreaInput;
 use super::common::{
-    breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, Extreme, RatingView, SampleTable, Shown,
+    breakdown_grids, breakdown_tables, extremes, grid_compares, question_grid, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, Extreme,
+    GridSource, QuestionGrid, RatingView, SampleTable, Shown,
 };
 use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
@@ -73,8 +74,19 @@ pub struct AggregateReport {
     /// By the characteristics the framework compares (`compare: true`).
     pub comparisons: Vec<GroupComparison>,
     pub ratings: Option<RatingsView>,
+    /// Standards: every key question over all areas, and by provider where areas of several
+    /// providers were inspected, each on its own base. (The headline era's `columns` are empty
+    /// under the standards: the inspectorate published no pooled figure of a standard.)
+    pub key_questions: Option<QuestionGrid>,
+    /// Standards: each case standard's key questions in a sentence's parts.
+    pub standard_findings: Vec<StandardFinding>,
+    /// Standards: the key questions by region, and by each characteristic compared.
+    pub region_grid: Option<QuestionGrid>,
+    pub comparison_grids: Vec<QuestionGrid>,
     pub sample: Vec<SampleTable>,
     pub diversity: Vec<BreakdownTable>,
+    /// Standards: the key questions by each breakdown characteristic (`diversity` is empty).
+    pub grids: Vec<QuestionGrid>,
     pub charts: Vec<ChartRef>,
     /// Recommendations by the body they are addressed to (`to` none: sentences as written).
     pub recommendations: Vec<RecommendationGroup>,
@@ -86,6 +98,18 @@ pub struct AggregateReport {
     pub questionnaires: Vec<super::questionnaire::QuestionnaireView>,
     pub methodology: Vec<String>,
     pub glossary: Vec<crate::framework::GlossaryEntry>,
+}
+
+/// A case standard's key questions over the areas it applies to.
+#[derive(Debug, Serialize)]
+pub struct StandardFinding {
+    /// `Assessment (2.1)`.
+    pub standard: String,
+    /// How many areas it applies to, and the providers it is limited to (empty for all).
+    pub areas: usize,
+    pub providers: Vec<String>,
+    /// Each key question: its short label in lower case and its figure.
+    pub questions: Vec<(String, Shown)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -311,13 +335,10 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // The figures of the table: headline scores, or the key questions of the case standards.
     let columns: Vec<(SetId, String)> = match fw.era {
         Era::Headline => scores_of(fw, ScoreKind::Headline).map(|s| (SetId::Score(s.id.clone()), s.title.clone())).collect(),
-        Era::Standards => fw
-            .sections
-            .iter()
-            .filter(|s| input.set.total.section(&s.id).tally().relevant() > 0)
-            .map(|s| (SetId::Section(s.id.clone()), s.title.clone()))
-            .collect(),
+        // No pooled figure of a standard: its key questions, each on its own base.
+        Era::Standards => Vec::new(),
     };
+    let standards_era = fw.era == Era::Standards;
     let rows: Vec<AreaRow> = input
         .inspections
         .iter()
@@ -382,6 +403,88 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // area is its own provider the table would repeat the table of areas.
     let providers = pooled_groups(&|i| i.provider.as_str());
     let providers = if providers.len() > 1 && providers.len() < input.inspections.len() { providers } else { Vec::new() };
+    // Key questions by groups of areas (pooled over their cases).
+    let area_groups = |key: &dyn Fn(&InspectionSpec) -> &str| -> Vec<GridSource<'_>> {
+        let mut by_group: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for i in &input.inspections {
+            by_group.entry(key(i).to_string()).or_default().push(i.id.clone());
+        }
+        by_group
+            .into_iter()
+            .map(|(group, ids)| {
+                let cases = ids.iter().map(|id| input.set.areas[id].cases).sum();
+                let figure = move |q: &str| {
+                    ids.iter().map(|id| input.set.areas[id].question(q)).fold(Figure::default(), |a, b| Figure {
+                        yes: a.yes + b.yes,
+                        no: a.no + b.no,
+                        cases: a.cases + b.cases,
+                    })
+                };
+                let source: GridSource<'_> = (group, cases, Box::new(figure));
+                source
+            })
+            .collect()
+    };
+    let (key_questions, region_grid, comparison_grids, grids) = if standards_era {
+        let mut groups: Vec<GridSource<'_>> = vec![("All areas".to_string(), input.set.total.cases, Box::new(|q: &str| input.set.total.question(q)))];
+        if !providers.is_empty() {
+            groups.extend(area_groups(&|i| i.provider.as_str()));
+        }
+        let kq = question_grid(fw, "Key questions", groups, None);
+        let regions = question_grid(fw, "Region", area_groups(&|i| i.region.as_str()), None);
+        let compared: Vec<QuestionGrid> = fw
+            .characteristics
+            .iter()
+            .filter(|c| c.compare)
+            .map(|c| {
+                let sources: Vec<GridSource<'_>> = c
+                    .values
+                    .iter()
+                    .map(|v| {
+                        let (column, value) = (c.column.clone(), v.clone());
+                        let source: GridSource<'_> = (
+                            v.clone(),
+                            input.set.total.sample_count(&c.column, v),
+                            Box::new(move |q: &str| input.set.total.breakdown(&column, &value, &SetId::Split(q.to_string()))),
+                        );
+                        source
+                    })
+                    .collect();
+                question_grid(fw, &c.label, sources, None)
+            })
+            .filter(grid_compares)
+            .collect();
+        (Some(kq), grid_compares(&regions).then_some(regions), compared, breakdown_grids(fw, &input.set.total))
+    } else {
+        (None, None, Vec::new(), Vec::new())
+    };
+    let standard_findings: Vec<StandardFinding> = fw
+        .standards
+        .iter()
+        .filter(|st| !st.key_questions.is_empty())
+        .filter_map(|st| {
+            let questions: Vec<(String, Shown)> = st
+                .key_questions
+                .iter()
+                .filter_map(|id| fw.questions.iter().find(|q| &q.id == id))
+                .map(|q| (super::words::lower_first(&q.label()), Shown::new(input.set.total.question(&q.id), minimum)))
+                .filter(|(_, f)| f.relevant > 0)
+                .collect();
+            (!questions.is_empty()).then(|| StandardFinding {
+                // A title two standards share (youth assessment of court and of out-of-court
+                // disposals) is named with its domain.
+                standard: if fw.standards.iter().filter(|o| o.title == st.title).count() > 1 {
+                    let domain = fw.domains.iter().find(|d| d.id == st.domain).map(|d| d.title.to_lowercase()).unwrap_or_default();
+                    format!("{} ({domain}, {})", st.title, st.id)
+                } else {
+                    format!("{} ({})", st.title, st.id)
+                },
+                areas: input.inspections.iter().filter(|i| st.applies_to(&i.provider)).count(),
+                providers: st.providers.clone().unwrap_or_default(),
+                questions,
+            })
+        })
+        .collect();
     // Characteristics the framework compares: the cases of each value, pooled over the areas.
     let comparisons = fw
         .characteristics
@@ -504,12 +607,19 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         lowest,
         highest,
         criteria,
-        regions,
-        providers,
-        comparisons,
+        // Under the standards these pool a standard's answers: their key questions are in the
+        // grids instead.
+        regions: if standards_era { Vec::new() } else { regions },
+        providers: if standards_era { Vec::new() } else { providers },
+        comparisons: if standards_era { Vec::new() } else { comparisons },
         ratings,
+        key_questions,
+        standard_findings,
+        region_grid,
+        comparison_grids,
         sample: sample_tables(fw, &input.set.total),
-        diversity: breakdown_tables(fw, &input.set.total, &columns),
+        diversity: if standards_era { Vec::new() } else { breakdown_tables(fw, &input.set.total, &columns) },
+        grids,
         charts: Vec::new(),
         recommendations: recommendation_groups(&input.spec.recommendations),
         question_sections: if input.spec.compare_questions { question_comparison(input, minimum) } else { Vec::new() },
@@ -586,6 +696,81 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             let order = if report.national { "in the order of the table" } else { "highest first" };
             pending.push(Pending::Bars(chart, path, format!("{title}: every area, {order}, with all areas together"), alt, table));
         }
+    }
+    // Standards: every key question over all areas (and by provider), in one chart whose data
+    // is the table of key questions.
+    if let Some(g) = &report.key_questions {
+        let several = g.groups.len() > 1;
+        let groups: Vec<BarGroup> = if several {
+            // A group per key question, a bar per group of areas with relevant cases.
+            g.rows
+                .iter()
+                .map(|r| BarGroup {
+                    label: format!("{}: {}", r.standard_title, super::words::lower_first(&r.question)),
+                    // A key question of one provider's standard: its bar alone (all areas' is
+                    // the same figure).
+                    bars: r
+                        .cells
+                        .iter()
+                        .zip(&g.groups)
+                        .filter(|(c, _)| c.relevant > 0)
+                        .filter(|(_, grp)| grp.name != "All areas" || r.cells.iter().skip(1).filter(|c| c.relevant > 0).count() > 1)
+                        .map(|(c, grp)| Bar {
+                            name: Some(grp.name.clone()),
+                            label: c.text.clone(),
+                            value: c.exact,
+                            emphasis: grp.name != "All areas",
+                            range: None,
+                        })
+                        .collect(),
+                })
+                .collect()
+        } else {
+            // A group per standard, a bar per key question.
+            let mut out: Vec<BarGroup> = Vec::new();
+            for r in &g.rows {
+                let bar = Bar { name: Some(r.question.clone()), label: r.cells[0].text.clone(), value: r.cells[0].exact, emphasis: true, range: None };
+                match out.last_mut() {
+                    Some(last) if last.label == r.standard_title => last.bars.push(bar),
+                    _ => out.push(BarGroup { label: r.standard_title.clone(), bars: vec![bar] }),
+                }
+            }
+            out
+        };
+        // A row per key question, named as in the chart; with one group, its relevant cases.
+        let name = |r: &super::common::GridRow| format!("{}: {}", r.standard_title, super::words::lower_first(&r.question));
+        let table = if several {
+            let mut columns = vec!["Key question".to_string()];
+            columns.extend(g.groups.iter().map(|x| format!("{} ({}\u{a0}cases)", x.name, super::words::thousands(x.cases))));
+            DataTable { columns, rows: g.rows.iter().map(|r| [vec![name(r)], r.cells.iter().map(|c| c.text.clone()).collect()].concat()).collect() }
+        } else {
+            DataTable {
+                columns: vec!["Key question".into(), "All areas".into(), "Relevant cases".into()],
+                rows: g.rows.iter().map(|r| vec![name(r), r.cells[0].text.clone(), super::words::thousands(r.cells[0].relevant)]).collect(),
+            }
+        };
+        // Each key question's figures, named by their group where there are several.
+        let figures: Vec<serde_json::Value> = g
+            .rows
+            .iter()
+            .map(|r| {
+                let parts: Vec<String> = r
+                    .cells
+                    .iter()
+                    .zip(&g.groups)
+                    .filter(|(c, _)| c.relevant > 0)
+                    .map(|(c, grp)| if several { format!("{} {}", grp.name, c.text) } else { c.text.clone() })
+                    .collect();
+                serde_json::json!({ "standard": r.standard_title, "question": r.question, "figures": parts.join(", ") })
+            })
+            .collect();
+        let alt = text.line("alt-aggregate-key-questions.j2", &serde_json::json!({ "several": several, "rows": figures, "set_label": &report.set_label }))?;
+        let caption = if several {
+            "Key questions: share of relevant cases where the work was sufficient, all areas and by provider"
+        } else {
+            "Key questions: share of relevant cases where the work was sufficient, all areas"
+        };
+        pending.push(Pending::Bars(BarChart::new(groups), "/charts/key-questions.svg".into(), caption.into(), alt, table));
     }
     flush(std::mem::take(&mut pending), &mut charts, &mut chart_time);
     // The distribution of ratings: one stacked bar overall and per standard.

@@ -40,7 +40,11 @@ const SHEETS: [Sheet; 6] = [
         what: "headline scores (each pools the answers of several questions), per area and for all areas",
         keep: |k, b| k == "score" && b.is_empty(),
     },
-    Sheet { name: "Sections", what: "figures of each section or standard of the framework", keep: |k, b| k == "section" && b.is_empty() },
+    Sheet {
+        name: "Sections",
+        what: "figures of each section of the framework (a section pools the answers of its questions)",
+        keep: |k, b| k == "section" && b.is_empty(),
+    },
     Sheet { name: "Questions", what: "figures of each question (key questions of the 2018 standards)", keep: |k, b| k == "question" && b.is_empty() },
     Sheet {
         name: "By_characteristic",

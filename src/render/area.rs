@@ -65,6 +65,8 @@ pub struct AreaReport {
     pub sample: Vec<SampleTable>,
     pub cases: u64,
     pub breakdowns: Vec<BreakdownTable>,
+    /// Standards: the key questions by each breakdown characteristic (`breakdowns` is empty).
+    pub grids: Vec<super::common::QuestionGrid>,
     /// The question (key question, for standards) with the lowest and highest figure shown.
     pub weakest: Option<QuestionRow>,
     pub strongest: Option<QuestionRow>,
@@ -154,6 +156,8 @@ pub struct QuestionRow {
 pub struct SectionView {
     pub id: String,
     pub title: String,
+    /// On the first section of a part of the framework: the part's heading.
+    pub part: Option<String>,
     pub score: Option<ScoreRow>,
     pub questions: Vec<QuestionRow>,
 }
@@ -248,23 +252,29 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         .map(|sec| SectionView {
             id: sec.id.clone(),
             title: sec.title.clone(),
+            part: sec.part.clone(),
             score: criteria.iter().find(|c| c.id == sec.id).cloned(),
             questions: fw.questions.iter().filter(|q| q.section == sec.id).map(|q| question_row(&q.id)).collect(),
         })
         .filter(|s| s.questions.iter().any(|q| q.area.relevant > 0))
         .collect();
+    // A part's heading on its first section only.
+    let mut sections = sections;
+    for k in (1..sections.len()).rev() {
+        if sections[k].part.is_some() && sections[k].part == sections[k - 1].part {
+            sections[k].part = None;
+        }
+    }
 
-    // Breakdowns of the headline scores, or of the case standards' key questions.
-    let breakdown_sets: Vec<(SetId, String)> = match fw.era {
-        Era::Headline => scores_of(fw, ScoreKind::Headline).map(|s| (SetId::Score(s.id.clone()), s.title.clone())).collect(),
-        Era::Standards => fw
-            .sections
-            .iter()
-            .filter(|s| fw.questions.iter().any(|q| q.section == s.id && own.question(&q.id).tally().relevant() > 0))
-            .map(|s| (SetId::Section(s.id.clone()), s.title.clone()))
-            .collect(),
+    // Breakdowns of the headline scores; of a standards framework, its key questions, each on
+    // its own base.
+    let (breakdowns, grids) = match fw.era {
+        Era::Headline => {
+            let sets: Vec<(SetId, String)> = scores_of(fw, ScoreKind::Headline).map(|s| (SetId::Score(s.id.clone()), s.title.clone())).collect();
+            (breakdown_tables(fw, own, &sets), Vec::new())
+        }
+        Era::Standards => (Vec::new(), super::common::breakdown_grids(fw, own)),
     };
-    let breakdowns = breakdown_tables(fw, own, &breakdown_sets);
 
     let candidates: Vec<&QuestionRow> = match &standards {
         Some(sv) => sv.domains.iter().flat_map(|d| &d.standards).flat_map(|s| &s.key_questions).collect(),
@@ -324,6 +334,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             sample: sample_tables(fw, own),
             cases: own.cases,
             breakdowns,
+            grids,
             weakest,
             strongest,
             charts: Vec::new(),

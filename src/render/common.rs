@@ -281,3 +281,130 @@ pub struct DataTable {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
 }
+
+/// The key questions of a standards framework by groups of cases, for a table of one row per
+/// key question (under its standard) and one column per group: the figures the inspectorate
+/// published for such groups (NPS against CRC, boys against girls), each key question on its
+/// own base. No figure pools the answers of several key questions.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionGrid {
+    /// What tells the groups apart (`Provider`, `Sex`, `Region`).
+    pub label: String,
+    pub groups: Vec<GridGroup>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GridGroup {
+    pub name: String,
+    pub cases: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GridRow {
+    pub id: String,
+    /// `2.1 Assessment` on the first key question of a standard, empty on the others.
+    pub standard: String,
+    /// The standard of every row, for charts and sentences.
+    pub standard_title: String,
+    /// The key question's short label (`Keeping other people safe`).
+    pub question: String,
+    pub text: String,
+    pub cells: Vec<Shown>,
+}
+
+/// A group of a [`QuestionGrid`]: its name, its number of cases, and its figure of a question.
+pub type GridSource<'a> = (String, u64, Box<dyn Fn(&str) -> Figure + 'a>);
+
+/// The key questions of the standards rated from cases, in the order of the standards, each
+/// with its standard's label (`3.1 Court reports and case allocation (NPS)`).
+pub fn key_questions(framework: &FrameworkSpec) -> Vec<(String, &crate::framework::QuestionSpec)> {
+    framework
+        .standards
+        .iter()
+        .flat_map(|s| {
+            let label = match &s.providers {
+                Some(p) => format!("{} {} ({})", s.id, s.title, p.join(", ")),
+                None => format!("{} {}", s.id, s.title),
+            };
+            s.key_questions.iter().filter_map(move |id| framework.questions.iter().find(|q| &q.id == id).map(|q| (label.clone(), q)))
+        })
+        .collect()
+}
+
+/// The key questions by `groups`; a key question no group has a relevant case of is left out,
+/// and so is a group without cases. With `whole` (the figure of every case), a group whose
+/// figure differs from that of the other cases by more than chance would explain is marked
+/// (`differs`), with `comparisons` tests for the Bonferroni correction.
+pub fn question_grid(framework: &FrameworkSpec, label: &str, groups: Vec<GridSource<'_>>, whole: Option<&dyn Fn(&str) -> Figure>) -> QuestionGrid {
+    let minimum = framework.minimum_relevant_cases;
+    let groups: Vec<GridSource<'_>> = groups.into_iter().filter(|(_, cases, _)| *cases > 0).collect();
+    let comparisons = if groups.len() <= 2 { 1 } else { groups.len() };
+    let mut rows: Vec<GridRow> = Vec::new();
+    let mut last = String::new();
+    for (standard, q) in key_questions(framework) {
+        let cells: Vec<Shown> = groups
+            .iter()
+            .map(|(_, _, figure)| {
+                let fig = figure(&q.id);
+                let mut shown = Shown::new(fig, minimum);
+                if let (Some(whole), true) = (whole, shown.pct.is_some()) {
+                    let all = whole(&q.id);
+                    let rest = Observed {
+                        yes: all.yes.saturating_sub(fig.yes),
+                        relevant: (all.yes + all.no).saturating_sub(fig.yes + fig.no),
+                        cases: all.cases.saturating_sub(fig.cases),
+                    };
+                    shown.differs = crate::stats::differs(Observed { yes: fig.yes, relevant: fig.yes + fig.no, cases: fig.cases }, rest, comparisons)
+                        .map(|higher| if higher { "higher" } else { "lower" });
+                }
+                shown
+            })
+            .collect();
+        if cells.iter().all(|c| c.relevant == 0) {
+            continue;
+        }
+        rows.push(GridRow {
+            id: q.id.clone(),
+            standard: if standard == last { String::new() } else { standard.clone() },
+            standard_title: standard.clone(),
+            question: q.label(),
+            text: q.text.clone(),
+            cells,
+        });
+        last = standard;
+    }
+    QuestionGrid { label: label.to_string(), groups: groups.iter().map(|(name, cases, _)| GridGroup { name: name.clone(), cases: *cases }).collect(), rows }
+}
+
+/// Whether a grid compares anything: some key question has figures in two groups. (Youth court
+/// and out-of-court disposals answer different key questions: a grid of the two has one figure
+/// a row, each already in the table of all areas.)
+pub fn grid_compares(grid: &QuestionGrid) -> bool {
+    grid.rows.iter().any(|r| r.cells.iter().filter(|c| c.relevant > 0).count() > 1)
+}
+
+/// The key questions by the values of every breakdown characteristic of `group` that compares
+/// anything (see [`grid_compares`]: youth disposals, or a sample of boys only, do not).
+pub fn breakdown_grids(framework: &FrameworkSpec, group: &GroupFigures) -> Vec<QuestionGrid> {
+    framework
+        .characteristics
+        .iter()
+        .filter(|c| c.breakdown)
+        .map(|c| {
+            let sources: Vec<GridSource<'_>> = c
+                .values
+                .iter()
+                .map(|v| {
+                    let column = c.column.clone();
+                    let value = v.clone();
+                    let source: GridSource<'_> =
+                        (v.clone(), group.sample_count(&c.column, v), Box::new(move |q: &str| group.breakdown(&column, &value, &SetId::Split(q.to_string()))));
+                    source
+                })
+                .collect();
+            question_grid(framework, &c.label, sources, Some(&|q: &str| group.question(q)))
+        })
+        .filter(grid_compares)
+        .collect()
+}

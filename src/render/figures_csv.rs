@@ -59,7 +59,9 @@ pub fn group_records(fw: &FrameworkSpec, group: &str, figs: &GroupFigures) -> Ve
     for s in &fw.scores {
         out.push(FigureRecord::new(group, "score", &s.id, &s.title, "", figs.score(&s.id), minimum));
     }
-    for s in &fw.sections {
+    // A standards framework's section pools the answers of its key questions: a figure the
+    // inspectorate never published, so none is given (its key questions are).
+    for s in fw.sections.iter().filter(|_| fw.era != crate::framework::Era::Standards) {
         out.push(FigureRecord::new(group, "section", &s.id, &s.title, "", figs.section(&s.id), minimum));
     }
     for q in &fw.questions {
@@ -74,6 +76,7 @@ pub fn breakdown_records(fw: &FrameworkSpec, group: &str, figs: &GroupFigures) -
     for (column, value, set, fig) in figs.breakdowns() {
         let (kind, id) = match set {
             SetId::Score(id) => ("score", id),
+            SetId::Section(_) if fw.era == crate::framework::Era::Standards => continue,
             SetId::Section(id) => ("section", id),
             SetId::Split(id) => ("question", id),
             SetId::Question(_) => continue,

@@ -46,6 +46,141 @@ fn points(rating: &str) -> u32 {
     }
 }
 
+/// A standards aggregate (`text` its PDF text, `aggregate` its figures CSV, `dir` the folder of
+/// its inspections) publishes what the inspectorate published: each key question over all areas,
+/// recounted here from the case exports, in its table and in the summary; no figure pooling a
+/// standard's key questions, in the CSV or the text.
+fn standards_aggregate_gives_key_questions_not_pooled_standards(
+    text: &str,
+    aggregate: &[std::collections::HashMap<String, String>],
+    dir: &Path,
+    standards: &[(&str, &[&str])],
+) {
+    let mut pooled: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let cases = read_csv(&entry.unwrap().path().join("cases.csv"));
+        for (_, kqs) in standards {
+            for q in *kqs {
+                let (y, n) = count(&cases, q);
+                let e = pooled.entry(q.to_string()).or_default();
+                *e = (e.0 + y, e.1 + n);
+            }
+        }
+    }
+    for (q, (y, n)) in &pooled {
+        let r = aggregate.iter().find(|r| r["group"] == "All areas" && r["kind"] == "question" && r["id"] == *q && r["breakdown"].is_empty()).unwrap();
+        assert_eq!((r["yes"].parse::<u32>().unwrap(), r["no"].parse::<u32>().unwrap()), (*y, *n), "all areas, {q}");
+        let pct = (200 * y + (y + n)) / (2 * (y + n));
+        assert_eq!(r["percent"], pct.to_string(), "all areas, {q}");
+    }
+    // The summary: each case standard's first key question, over the areas it applies to.
+    let pct = |q: &str| {
+        let (y, n) = pooled[q];
+        (200 * y + (y + n)) / (2 * (y + n))
+    };
+    assert!(text.contains("the work was sufficient on "), "the summary gives the key questions");
+    for (_, kqs) in standards {
+        let first = pct(kqs[0]);
+        assert!(text.contains(&format!("in {first}% of the relevant cases")), "the summary gives {} at {first}%", kqs[0]);
+    }
+    assert!(!aggregate.iter().any(|r| r["kind"] == "section"), "a standard's answers pooled into one figure, in the CSV");
+    assert!(!text.contains("across all areas"), "a standard said to be 'across all areas'");
+    assert!(!text.contains("Scores of every area"), "the table of pooled standards");
+    assert!(text.contains("Key questions Each key question over all areas"), "the key questions section");
+}
+
+#[test]
+fn adult_2018_aggregate_compares_nps_and_crc_key_question_by_key_question_as_counted_by_hand() {
+    let out = tempfile::tempdir().unwrap();
+    build_framework(out.path(), "adult-2018");
+    let standards: [(&str, &[&str]); 8] = [
+        ("2.1 Assessment", &["kq2_1_1", "kq2_1_2", "kq2_1_3"]),
+        ("2.2 Planning", &["kq2_2_1", "kq2_2_2", "kq2_2_3"]),
+        ("2.3 Implementation and delivery", &["kq2_3_1", "kq2_3_2", "kq2_3_3"]),
+        ("2.4 Reviewing", &["kq2_4_1", "kq2_4_2", "kq2_4_3"]),
+        ("3.1 Court reports and case allocation (NPS)", &["kq3_1n_1", "kq3_1n_2"]),
+        ("3.2 Statutory victim work (NPS)", &["kq3_2n_1", "kq3_2n_2"]),
+        ("3.1 Unpaid work (CRC)", &["kq3_1c_1", "kq3_1c_2"]),
+        ("3.2 Through the gate (CRC)", &["kq3_2c_1", "kq3_2c_2"]),
+    ];
+    let dir = root().join("data/inspections/adult-2018-19");
+    // Yes and No by provider and question, and among women.
+    let mut by: BTreeMap<(String, String), (u32, u32)> = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let folder = entry.unwrap().path();
+        let cases = read_csv(&folder.join("cases.csv"));
+        let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(folder.join("inspection.yaml")).unwrap()).unwrap();
+        let provider = spec["provider"].as_str().unwrap().to_string();
+        let women: Vec<_> = cases.iter().filter(|c| c["sex"] == "Female").cloned().collect();
+        for (_, kqs) in &standards {
+            for q in *kqs {
+                for (group, set) in [(provider.clone(), &cases), ("All areas".to_string(), &cases), ("Female".to_string(), &women)] {
+                    let (y, n) = count(set, q);
+                    let e = by.entry((group, q.to_string())).or_default();
+                    *e = (e.0 + y, e.1 + n);
+                }
+            }
+        }
+    }
+    let shown = |group: &str, q: &str| match by.get(&(group.to_string(), q.to_string())) {
+        Some(&(y, n)) if y + n >= 10 => format!("{}%", (200 * y + (y + n)) / (2 * (y + n))),
+        Some(&(y, n)) if y + n > 0 => format!("{y} of {}", y + n),
+        _ => "–".to_string(),
+    };
+    let text = squash(&pdf_text(&out.path().join("aggregate/adult-2018-19.pdf")));
+    let aggregate = read_csv(&out.path().join("aggregate/adult-2018-19.figures.csv"));
+    let framework: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(root().join("data/frameworks/adult-2018.yaml")).unwrap()).unwrap();
+    let short = |q: &str| {
+        let s = framework["questions"].as_sequence().unwrap().iter().find(|x| x["id"].as_str() == Some(q)).unwrap()["short"].as_str().unwrap().to_string();
+        s[..1].to_lowercase() + &s[1..]
+    };
+    // The data of the key questions chart: all areas, CRC, NPS (a dash where the standard does
+    // not apply to the provider).
+    // A long name wraps in its cell, and the laid-out text of a PDF gives the row's figures
+    // on the line of the name's first part: a row is the name's words in order, figures allowed between
+    // them, and its first three figures.
+    let table = &text[text.find("Data for figure 2:").expect("the data of the key questions chart")..];
+    let words: Vec<&str> = table.split(' ').collect();
+    let is_figure = |w: &str| w.ends_with('%') || w == "–";
+    let row_figures = |name: &str| -> Option<Vec<String>> {
+        let want: Vec<&str> = name.split(' ').collect();
+        (0..words.len()).find_map(|i| {
+            let (mut k, mut matched, mut figures) = (i, 0, Vec::new());
+            while k < words.len() && (figures.len() < 3 || matched < want.len()) {
+                if matched < want.len() && words[k] == want[matched] {
+                    matched += 1;
+                } else if is_figure(words[k]) && matched > 0 {
+                    if figures.len() < 3 {
+                        figures.push(words[k].to_string());
+                    }
+                } else if matched < want.len() {
+                    return None;
+                }
+                k += 1;
+            }
+            (matched == want.len()).then_some(figures)
+        })
+    };
+    for (standard, kqs) in &standards {
+        for q in *kqs {
+            let name = format!("{standard}: {}", short(q));
+            let figures = row_figures(&name).unwrap_or_else(|| panic!("the key questions table lacks {name}"));
+            assert_eq!(figures, vec![shown("All areas", q), shown("CRC", q), shown("NPS", q)], "the key questions table: {name}");
+        }
+    }
+    // A provider's standard is counted over its areas, and says so.
+    assert!(
+        text.contains("Court reports and case allocation (3.1), NPS only, over the three areas it applies to: the work was sufficient on advice to court in")
+    );
+    // Women's figures, each key question on its own base.
+    for q in ["kq2_1_1", "kq2_4_3", "kq3_1n_1"] {
+        let (y, n) = by[&("Female".to_string(), q.to_string())];
+        let r = aggregate.iter().find(|r| r["group"] == "All areas" && r["kind"] == "question" && r["id"] == q && r["breakdown"] == "sex=Female").unwrap();
+        assert_eq!((r["yes"].parse::<u32>().unwrap(), r["no"].parse::<u32>().unwrap()), (y, n), "women, {q}");
+    }
+    standards_aggregate_gives_key_questions_not_pooled_standards(&text, &aggregate, &dir, &standards);
+}
+
 #[test]
 fn youth_2018_ratings_and_scores_out_of_36_match_a_hand_count() {
     let out = tempfile::tempdir().unwrap();
@@ -121,11 +256,14 @@ fn youth_2018_ratings_and_scores_out_of_36_match_a_hand_count() {
         services += 1;
     }
     assert_eq!(services, 6);
-    // The framework compares court with out-of-court disposals (`compare: true`): the aggregate
-    // counts the cases of each (the table has a row per figure, its first the cases).
+    // The aggregate counts the cases of each disposal in its case sample. Court and out-of-court
+    // work answer different key questions, so no table compares them question by question (each
+    // row would have one figure): the key questions table gives both, standard by standard.
     let text = squash(&pdf_text(&out.path().join("aggregate/youth-2018-19.pdf")));
-    let comparison = &text[text.rfind("Comparisons by disposal").expect("a comparison by disposal")..];
-    assert!(comparison.contains(&format!("Cases {court_cases} {out_of_court_cases}")), "court {court_cases}, out of court {out_of_court_cases}");
+    assert!(text.contains(&format!("Court disposal {court_cases} ")), "court cases {court_cases} in the case sample");
+    assert!(text.contains(&format!("Out-of-court disposal {out_of_court_cases} ")), "out-of-court cases {out_of_court_cases} in the case sample");
+    assert!(!text.contains("Comparisons by disposal"), "a comparison by disposal with one figure a row");
+    standards_aggregate_gives_key_questions_not_pooled_standards(&text, &aggregate, &dir, &standards);
     // The sample straddles the boundary the domain brief says published scores confirm.
     assert_eq!(overall_seen.get(&18), Some(&"Requires improvement"), "{overall_seen:?}");
     assert_eq!(overall_seen.get(&19), Some(&"Good"), "{overall_seen:?}");
