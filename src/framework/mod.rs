@@ -336,6 +336,11 @@ pub struct ScoreSpec {
     /// As `finding` of a question.
     #[serde(default)]
     pub finding: Option<String>,
+    /// The score measures an outcome, not work done (Quality & Impact's impact measures): its
+    /// sentences say "The evidence showed a positive impact on <phrase> 58% of the time", not
+    /// "Work to <phrase> was done well enough".
+    #[serde(default)]
+    pub outcome: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

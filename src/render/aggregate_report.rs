@@ -63,6 +63,8 @@ pub struct AggregateReport {
     pub columns: Vec<String>,
     /// What each column measures, for sentences ("keep to a minimum ... risk of harm").
     pub phrases: Vec<String>,
+    /// Whether each column is an outcome, not work done (see `ScoreSpec::outcome`).
+    pub outcomes: Vec<bool>,
     pub rows: Vec<AreaRow>,
     pub aggregate: Vec<Shown>,
     pub lowest: Vec<Option<Extreme>>,
@@ -602,6 +604,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 _ => t.to_lowercase(),
             })
             .collect(),
+        outcomes: columns.iter().map(|(set, _)| matches!(set, SetId::Score(id) if fw.scores.iter().any(|s| &s.id == id && s.outcome))).collect(),
         rows,
         aggregate,
         lowest,

@@ -214,6 +214,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             id: s.id.clone(),
             title: s.title.clone(),
             phrase: s.phrase.clone(),
+            outcome: s.outcome,
             area: Shown::new(own.figure(&set), minimum),
             aggregate: Shown::new(total(&set), minimum),
             lowest,
@@ -253,7 +254,9 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             id: sec.id.clone(),
             title: sec.title.clone(),
             part: sec.part.clone(),
-            score: criteria.iter().find(|c| c.id == sec.id).cloned(),
+            // A section measured by a score of its own (a general criterion, or a headline
+            // score such as Q&I's impact measures, one per section).
+            score: criteria.iter().chain(&headline).find(|c| c.id == sec.id).cloned(),
             questions: fw.questions.iter().filter(|q| q.section == sec.id).map(|q| question_row(&q.id)).collect(),
         })
         .filter(|s| s.questions.iter().any(|q| q.area.relevant > 0))
@@ -280,7 +283,10 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         Some(sv) => sv.domains.iter().flat_map(|d| &d.standards).flat_map(|s| &s.key_questions).collect(),
         None => sections.iter().flat_map(|s| &s.questions).collect(),
     };
-    let mut shown: Vec<&QuestionRow> = candidates.into_iter().filter(|q| q.area.exact.is_some()).collect();
+    // The weakest and strongest practice: a question of an outcome (Q&I's impact) measures no
+    // practice.
+    let outcome = |id: &str| fw.scores.iter().any(|s| s.outcome && s.questions.iter().any(|q| q == id));
+    let mut shown: Vec<&QuestionRow> = candidates.into_iter().filter(|q| q.area.exact.is_some() && !outcome(&q.id)).collect();
     shown.sort_by(|a, b| a.area.exact.unwrap_or(0.0).total_cmp(&b.area.exact.unwrap_or(0.0)).then(a.id.cmp(&b.id)));
     let weakest = shown.first().map(|q| (*q).clone());
     let strongest = shown.last().map(|q| (*q).clone());

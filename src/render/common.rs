@@ -115,6 +115,8 @@ pub struct ScoreRow {
     pub id: String,
     pub title: String,
     pub phrase: String,
+    /// An outcome, not work done (see `ScoreSpec::outcome`).
+    pub outcome: bool,
     pub area: Shown,
     pub aggregate: Shown,
     pub lowest: Option<Extreme>,

@@ -272,6 +272,10 @@ fn youth_2018_ratings_and_scores_out_of_36_match_a_hand_count() {
     }
 }
 
+/// Quality & Impact's headline figures: the three impact measures, then quality, with the lines
+/// of enquiry (by their id's prefix) each pools.
+const MEASURES: &[(&str, &[&str])] = &[("c1_1", &["q1_1_"]), ("c1_2", &["q1_2_"]), ("c1_3", &["q1_3_"]), ("quality", &["q2_", "q3_", "q4_", "q5_"])];
+
 #[test]
 fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_count() {
     let out = tempfile::tempdir().unwrap();
@@ -287,9 +291,10 @@ fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_coun
         let cases = read_csv(&folder.join("cases.csv"));
         let questions: Vec<String> = cases[0].keys().filter(|k| k.starts_with('q')).cloned().collect();
         assert_eq!(questions.len(), 58, "{slug}: the 58 lines of enquiry of sections 1–5");
-        // Impact pools every answer to the lines of enquiry of section 1, quality those of 2–5.
-        let pooled = |cases: &[&std::collections::HashMap<String, String>], impact: bool| {
-            let qs = questions.iter().filter(|q| q.starts_with("q1_") == impact);
+        // Each impact measure pools the answers to the lines of enquiry of its criterion (1.1,
+        // 1.2, 1.3: outcomes, three figures, not one), quality those of sections 2–5.
+        let pooled = |cases: &[&std::collections::HashMap<String, String>], prefixes: &[&str]| {
+            let qs = questions.iter().filter(|q| prefixes.iter().any(|p| q.starts_with(p)));
             let (mut y, mut n) = (0u32, 0u32);
             for q in qs {
                 for c in cases {
@@ -301,35 +306,53 @@ fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_coun
         };
         let everyone: Vec<_> = cases.iter().collect();
         let figures = read_csv(&out.path().join(format!("qi-2016/2016-17/{slug}.figures.csv")));
-        for (id, impact) in [("impact", true), ("quality", false)] {
-            let (y, n) = pooled(&everyone, impact);
-            let row = figures.iter().find(|r| r["kind"] == "score" && r["id"] == id && r["breakdown"].is_empty()).unwrap();
+        for (id, prefixes) in MEASURES {
+            let (y, n) = pooled(&everyone, prefixes);
+            let row = figures.iter().find(|r| r["kind"] == "score" && r["id"] == *id && r["breakdown"].is_empty()).unwrap();
             assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (y, n), "{slug} {id}");
             assert_eq!(row["percent"], ((200 * y + y + n) / (2 * (y + n))).to_string(), "{slug} {id}");
-            if impact {
+            if *id == "c1_1" {
                 all_yes += y;
                 all_no += n;
             }
             // The same figure for the NPS's cases and the CRC's cases of the area.
             for provider in ["NPS", "CRC"] {
                 let theirs: Vec<_> = cases.iter().filter(|c| c["provider"] == provider).collect();
-                let (y, n) = pooled(&theirs, impact);
-                if impact && provider == "NPS" {
+                let (y, n) = pooled(&theirs, prefixes);
+                if *id == "c1_1" && provider == "NPS" {
                     (nps_yes, nps_no, nps_cases) = (nps_yes + y, nps_no + n, nps_cases + theirs.len());
                 }
-                let row = figures.iter().find(|r| r["kind"] == "score" && r["id"] == id && r["breakdown"] == format!("provider={provider}")).unwrap();
+                let row = figures.iter().find(|r| r["kind"] == "score" && r["id"] == *id && r["breakdown"] == format!("provider={provider}")).unwrap();
                 assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (y, n), "{slug} {id} {provider}");
             }
         }
+        // The impact measures are outcomes: the area's foreword says so, not "work to … done well".
+        let text = squash(&pdf_text(&out.path().join(format!("qi-2016/2016-17/{slug}.pdf"))));
+        let (y, n) = pooled(&everyone, &["q1_2_"]);
+        let pct = (200 * y + y + n) / (2 * (y + n));
+        assert!(
+            text.contains(&format!("The evidence showed a positive impact on protecting the public from harm {pct}% of the time")),
+            "{slug}: the impact on protecting the public, {pct}%"
+        );
+        assert!(!text.contains("Work to achieve a positive impact"), "{slug}: an impact measure worded as work done");
+        // The parts 1–5 of the framework head their sections, as in the seed.
+        let findings = &text[text.rfind("Findings For each section").expect("the findings")..];
+        let at = |h: &str| findings.find(h).unwrap_or_else(|| panic!("{slug}: the findings lack `{h}`"));
+        assert!(at("1 Positive impact is achieved 1.1 Reoffending is reduced") < at("2 Engagement with service users contributes to effectiveness 2.1"));
+        assert!(at("3 Assessment and planning contributes to effectiveness 3.1") < at("4 Interventions contribute to effectiveness 4.1"));
+        assert!(at("4 Interventions contribute to effectiveness 4.1") < at("5 Reviews contribute to effectiveness 5.1"));
         areas += 1;
     }
     assert_eq!(areas, 6);
     // The aggregate pools the answers of all six areas.
     let aggregate = read_csv(&out.path().join("aggregate/qi-2016-17.figures.csv"));
-    let row = aggregate.iter().find(|r| r["group"] == "All areas" && r["kind"] == "score" && r["id"] == "impact" && r["breakdown"].is_empty()).unwrap();
+    let row = aggregate.iter().find(|r| r["group"] == "All areas" && r["kind"] == "score" && r["id"] == "c1_1" && r["breakdown"].is_empty()).unwrap();
     assert_eq!((row["yes"].parse::<u32>().unwrap(), row["no"].parse::<u32>().unwrap()), (all_yes, all_no));
     let text = squash(&pdf_text(&out.path().join("aggregate/qi-2016-17.pdf")));
-    assert!(text.contains("Impact: positive impact is achieved"), "the aggregate report names the impact figure");
+    for title in ["Impact: reoffending is reduced", "Impact: the public is protected from harm", "Impact: individuals abide by their sentence"] {
+        assert!(text.contains(title), "the aggregate report names the impact measure `{title}`");
+    }
+    assert!(!aggregate.iter().any(|r| r["id"] == "impact"), "a pooled impact figure");
     // Every area has NPS and CRC cases: the providers are compared on their cases.
     let nps = format!("NPS 6 {nps_cases} {}%", (200 * nps_yes + nps_yes + nps_no) / (2 * (nps_yes + nps_no)));
     assert!(text.contains("Comparisons by provider") && text.contains(&nps), "provider comparison lacks `{nps}`");

@@ -40,3 +40,51 @@ fn generator_reproduces_the_committed_sample() {
         }
     }
 }
+
+/// The sample's narratives do not contradict its figures: an area summary that calls the work
+/// good has most answers Yes, one that calls too much of it not good enough has fewer than
+/// three in five, and none names local assessors where the programme used none.
+#[test]
+fn narratives_agree_with_the_figures_and_the_method() {
+    let root = crate::common::root();
+    let mut checked = 0;
+    for framework in std::fs::read_dir(root.join("data/inspections")).unwrap() {
+        let framework = framework.unwrap().path();
+        for area in std::fs::read_dir(&framework).unwrap() {
+            let area = area.unwrap().path();
+            let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(area.join("inspection.yaml")).unwrap()).unwrap();
+            let fw_id = spec["framework"].as_str().unwrap();
+            let fw: serde_yaml_ng::Value =
+                serde_yaml_ng::from_str(&std::fs::read_to_string(root.join(format!("data/frameworks/{fw_id}.yaml"))).unwrap()).unwrap();
+            let summary = spec["narrative"]["summary"].as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+            if summary.to_lowercase().contains("local assessors") {
+                assert!(fw["method"]["local_assessors"].as_bool() == Some(true), "{}: names local assessors, which {fw_id} did not use", area.display());
+            }
+            let Ok(text) = std::fs::read_to_string(area.join("cases.csv")) else { continue };
+            let questions: Vec<&str> = fw["questions"].as_sequence().unwrap().iter().map(|q| q["id"].as_str().unwrap()).collect();
+            let mut rows = csv::Reader::from_reader(text.as_bytes());
+            let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
+            let columns: Vec<usize> = header.iter().enumerate().filter(|(_, h)| questions.contains(&h.as_str())).map(|(i, _)| i).collect();
+            let (mut yes, mut no) = (0u32, 0u32);
+            for r in rows.records() {
+                let r = r.unwrap();
+                for &c in &columns {
+                    yes += u32::from(&r[c] == "Yes");
+                    no += u32::from(&r[c] == "No");
+                }
+            }
+            let level = 100.0 * f64::from(yes) / f64::from((yes + no).max(1));
+            if summary.contains("work of a good standard in most") {
+                assert!(level >= 75.0, "{}: the summary calls the work good, {level:.0}% of answers Yes", area.display());
+            }
+            if summary.contains("Too much of the work we inspected was not good enough") {
+                assert!(level < 60.0, "{}: the summary calls too much of the work not good enough, {level:.0}% of answers Yes", area.display());
+            }
+            if summary.contains("was not yet consistent enough") {
+                assert!((60.0..75.0).contains(&level), "{}: the summary calls the work not yet consistent, {level:.0}% of answers Yes", area.display());
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 100, "{checked} areas checked: the sample has 100");
+}

@@ -274,9 +274,9 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
                         publication: format!("{month}-{:02}", 5 + (k * 7) % 20),
                         status: "published",
                     };
-                    let mut narr = narrative::headline(fw, &area, &mut rng);
-                    narr.questionnaires = std::mem::take(&mut questionnaires[k]);
                     let ans = f.answers(k, fw.questions.len());
+                    let mut narr = narrative::headline(fw, &area, pooled_level(&ans.relevant, &ans.yes), &mut rng);
+                    narr.questionnaires = std::mem::take(&mut questionnaires[k]);
                     write::inspection(fw, &dir, &area, &plans[k].cases, &ans.relevant, &ans.yes, &ans.inside, &params, &mut rng, &narr)?;
                 }
                 write::aggregate(data, "omi2-2011-12", "Offender Management Inspection 2: findings from inspections in 2011–12", "Probation Trusts inspected between April 2011 and March 2012", "omi2", "2011-12", "2012-07-12",
@@ -406,9 +406,9 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
                         publication: format!("{year}-{month:02}-{:02}", 3 + (k * 5) % 24),
                         status: "published",
                     };
-                    let mut narr = narrative::headline(fw, &area, &mut rng);
-                    narr.questionnaires = std::mem::take(&mut questionnaires[k]);
                     let ans = f.answers(k, fw.questions.len());
+                    let mut narr = narrative::headline(fw, &area, pooled_level(&ans.relevant, &ans.yes), &mut rng);
+                    narr.questionnaires = std::mem::take(&mut questionnaires[k]);
                     write::inspection(fw, &dir, &area, &plans[k].cases, &ans.relevant, &ans.yes, &ans.inside, &params, &mut rng, &narr)?;
                 }
                 write::aggregate(data, "cci-2011-12", "Core Case Inspection of youth offending work: findings from inspections in 2011–12", "Youth Offending Teams inspected between April 2011 and March 2012", "cci", "2011-12", "2012-07-12",
@@ -617,6 +617,16 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The share of Yes among the relevant answers of every question, in per cent.
+fn pooled_level(relevant: &[u32], yes: &[u32]) -> f64 {
+    let (r, y): (u32, u32) = (relevant.iter().sum(), yes.iter().sum());
+    if r == 0 {
+        0.0
+    } else {
+        100.0 * f64::from(y) / f64::from(r)
+    }
+}
+
 /// Quality & Impact, 2016–17: six illustrative areas, each with NPS and CRC cases inspected
 /// together. Each area has a level of quality and a level of impact; every line of enquiry
 /// varies around its area's level.
@@ -664,7 +674,7 @@ fn qi_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             publication: format!("2017-{:02}-{:02}", 2 + k, 7 + k),
             status: "published",
         };
-        let mut narr = narrative::headline(fw, &area, &mut rng);
+        let mut narr = narrative::headline(fw, &area, pooled_level(&relevant, &yes), &mut rng);
         narr.summary = narr
             .summary
             .replace("supervised by NPS and CRC", &format!("supervised by the National Probation Service and the Community Rehabilitation Company in {name}"));
@@ -760,7 +770,7 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             publication: format!("{year}-{month:02}-{:02}", 10 + k),
             status: "published",
         };
-        let mut narr = narrative::headline(fw, &area, &mut rng);
+        let mut narr = narrative::headline(fw, &area, pooled_level(&relevant, &yes), &mut rng);
         let focus = if violent_focus {
             "As in all of the first six inspections of this programme, the cases were those of offenders who had committed violent offences."
         } else {
@@ -884,7 +894,7 @@ fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             publication: format!("2019-{:02}-{:02}", 1 + k / 3, 14 + k),
             status: "published",
         };
-        let mut narr = narrative::headline(fw, &area, &mut rng);
+        let mut narr = narrative::headline(fw, &area, pooled_level(&relevant, &yes), &mut rng);
         narr.summary = format!(
             "As part of our thematic inspection of domestic abuse work, we inspected the cases of {n} service users supervised in {name} by the National Probation Service and the Community Rehabilitation Company, all of them convicted of offences of domestic abuse.\n\nThis report gives the findings in {name}; the national report compares the six areas we visited."
         );

@@ -30,7 +30,10 @@ fn pick(rng: &mut Rng, from: &[&str], n: usize) -> Vec<String> {
     chosen.into_iter().map(|i| from[i].to_string()).collect()
 }
 
-pub fn headline(fw: &FrameworkSpec, area: &Area, rng: &mut Rng) -> Narr {
+/// The narrative of a headline-era area whose answers were Yes `level` per cent of the time
+/// (all questions pooled): its summary's judgement follows the figures, and it names local
+/// assessors only where the programme used them.
+pub fn headline(fw: &FrameworkSpec, area: &Area, level: f64, rng: &mut Rng) -> Narr {
     let person = &fw.person;
     let people = fw.people();
     let strengths = [
@@ -60,8 +63,14 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, rng: &mut Rng) -> Narr {
     let r: Vec<&str> = recs.iter().map(String::as_str).collect();
     Narr {
         summary: format!(
-            "We inspected a representative sample of cases supervised by {}. Inspectors, with local assessors, examined the work in each case and interviewed the practitioners responsible.\n\nOverall we found committed staff who knew their cases well. The work to protect the public was not yet consistent enough, and we have made recommendations to help {} improve it.",
-            area.provider, area.name
+            "We inspected a representative sample of cases supervised by {}. Inspectors{} examined the work in each case and interviewed the practitioners responsible.\n\n{}",
+            area.provider,
+            if fw.method.local_assessors { ", with local assessors," } else { "" },
+            match level {
+                l if l >= 75.0 => format!("Overall we found committed staff who knew their cases well, and work of a good standard in most of the cases we inspected. We have made recommendations to help {} build on it.", area.name),
+                l if l >= 60.0 => format!("Overall we found committed staff who knew their cases well. The work to protect the public was not yet consistent enough, and we have made recommendations to help {} improve it.", area.name),
+                _ => format!("Too much of the work we inspected was not good enough, the work to protect the public in particular. We have made recommendations to help {} improve it.", area.name),
+            }
         ),
         strengths: pick(rng, &s, 3),
         areas_for_improvement: pick(rng, &i, 3),
@@ -75,10 +84,11 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, rng: &mut Rng) -> Narr {
 }
 
 pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], letters: &[char], rng: &mut Rng) -> Narr {
-    let mut n = headline(fw, area, rng);
+    let mut n = headline(fw, area, 70.0, rng);
     n.summary = format!(
-        "Our fieldwork at {} looked at the organisation’s leadership, staffing, services and information; inspectors and local assessors examined the quality of work in a sample of cases with the practitioners responsible.\n\nThe ratings below reflect the findings of our case inspection and of our fieldwork interviews and evidence.",
-        area.name
+        "Our fieldwork at {} looked at the organisation’s leadership, staffing, services and information; {} examined the quality of work in a sample of cases with the practitioners responsible.\n\nThe ratings below reflect the findings of our case inspection and of our fieldwork interviews and evidence.",
+        area.name,
+        if fw.method.local_assessors { "inspectors and local assessors" } else { "inspectors" }
     );
     // The provider of a 2018 area is the NPS or a CRC, not the area itself.
     n.context[0] = format!("{} is part of the {} region.", area.name, area.region);
