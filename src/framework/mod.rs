@@ -189,6 +189,18 @@ pub struct CharacteristicSpec {
     /// against CRC cases where every area has both; court against out-of-court disposals).
     #[serde(default)]
     pub compare: bool,
+    /// Groups of values whose cases the case sample also counts together, as a row of its own
+    /// after the values (CCI's "Black and minority ethnic": every value but White and Not
+    /// recorded).
+    #[serde(default)]
+    pub totals: Vec<ValueTotal>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueTotal {
+    pub label: String,
+    pub values: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -289,6 +301,18 @@ impl QuestionSpec {
     /// The base in words.
     pub fn base(&self) -> &str {
         self.base.as_deref().unwrap_or("relevant cases")
+    }
+
+    /// The question as a finding, without its figure: its `statement`, or, for a question worded
+    /// as a statement already (IAOW's "The plan set out clearly the work to manage the risk of
+    /// harm to others."), its text without the full stop. A question with a question mark, or of
+    /// more than one sentence, and no `statement` has none: a report quotes it.
+    pub fn statement_text(&self) -> Option<String> {
+        if let Some(s) = &self.statement {
+            return Some(s.clone());
+        }
+        let text = self.text.trim().trim_end_matches('.');
+        (!text.ends_with('?') && !text.contains(". ")).then(|| text.to_string())
     }
 }
 
@@ -483,4 +507,31 @@ pub fn load_all(paths: &[PathBuf]) -> (BTreeMap<String, FrameworkSpec>, Vec<Stri
     broken.sort();
     broken.dedup();
     (frameworks, broken, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QuestionSpec;
+
+    fn question(text: &str, statement: Option<&str>) -> QuestionSpec {
+        let mut yaml = format!("{{id: q1, section: s1, text: {text:?}");
+        if let Some(s) = statement {
+            yaml.push_str(&format!(", statement: {s:?}"));
+        }
+        yaml.push('}');
+        serde_yaml_ng::from_str(&yaml).unwrap()
+    }
+
+    #[test]
+    fn a_question_is_stated_by_its_statement_or_as_worded_when_it_is_one_sentence_already() {
+        let asked = question("Does planning focus sufficiently on keeping other people safe?", None);
+        assert_eq!(asked.statement_text(), None, "a question with a question mark is quoted");
+        let stated =
+            question("Does planning focus sufficiently on keeping other people safe?", Some("Planning focused sufficiently on keeping other people safe"));
+        assert_eq!(stated.statement_text().as_deref(), Some("Planning focused sufficiently on keeping other people safe"));
+        let worded = question("The plan set out clearly the work to manage the risk of harm to others.", None);
+        assert_eq!(worded.statement_text().as_deref(), Some("The plan set out clearly the work to manage the risk of harm to others"));
+        let two = question("Reviews monitor the soft outcomes. Outcome priorities are amended as appropriate.", None);
+        assert_eq!(two.statement_text(), None, "a text of two sentences takes no figure at its end");
+    }
 }

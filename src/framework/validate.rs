@@ -124,6 +124,15 @@ pub(super) fn validate(spec: &FrameworkSpec) -> Problems {
                 "a comparison pools the breakdown figures: remove `breakdown: false` or `compare: true`",
             );
         }
+        for (k, t) in c.totals.iter().enumerate() {
+            for v in t.values.iter().filter(|v| !c.values.contains(v)) {
+                err(
+                    format!("characteristics[{i}].totals[{k}].values"),
+                    format!("`{v}` is not one of the values of `{}`", c.column),
+                    "a total counts some of the characteristic's `values` together: list them as they are spelt there",
+                );
+            }
+        }
         for u in &c.unknown {
             if !c.values.contains(u) {
                 err(

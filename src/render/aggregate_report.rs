@@ -237,6 +237,9 @@ fn recommendation_groups(list: &[crate::inspection::Recommendation]) -> Vec<Reco
 #[derive(Debug, Serialize)]
 pub struct FindingSection {
     pub title: String,
+    /// How many areas had a relevant case of its questions (fewer than all where a standard
+    /// applies to one provider).
+    pub areas: usize,
     /// Whether any of its findings is negative.
     pub negative: bool,
     pub findings: Vec<QuestionFinding>,
@@ -278,11 +281,11 @@ pub fn question_findings(fw: &FrameworkSpec, total: &crate::aggregate::GroupFigu
                 .iter()
                 .filter(|q| q.section == section.id)
                 .filter_map(|q| {
-                    let statement = q.negative_statement.as_ref().or(q.statement.as_ref())?;
+                    let statement = q.negative_statement.clone().or_else(|| q.statement_text())?;
                     let f = total.question(&q.id);
                     (f.tally().relevant() > 0).then(|| QuestionFinding {
                         id: q.id.clone(),
-                        statement: super::words::upper_first(statement),
+                        statement: super::words::upper_first(&statement),
                         base: q.base().to_string(),
                         negative: q.negative(),
                         figure: shown(f, q.negative()),
@@ -298,7 +301,7 @@ pub fn question_findings(fw: &FrameworkSpec, total: &crate::aggregate::GroupFigu
                     })
                 })
                 .collect();
-            (!findings.is_empty()).then(|| FindingSection { title: section.title.clone(), negative: findings.iter().any(|f| f.negative), findings })
+            (!findings.is_empty()).then(|| FindingSection { title: section.title.clone(), areas: 0, negative: findings.iter().any(|f| f.negative), findings })
         })
         .collect()
 }
@@ -631,6 +634,9 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         methodology: Vec::new(),
         glossary: crate::framework::glossary_in_order(&fw.glossary),
     };
+    for s in &mut report.question_findings {
+        s.areas = input.set.areas.values().filter(|g| s.findings.iter().any(|f| g.question(&f.id).tally().relevant() > 0)).count();
+    }
     report.findings = text.paragraphs("aggregate-findings.j2", &report)?;
     report.methodology =
         text.paragraphs("methodology.j2", &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": false, "first": false }))?;

@@ -238,7 +238,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             listed,
             part,
             short,
-            statement: q.statement.as_deref().map(super::words::upper_first),
+            statement: q.statement_text().as_deref().map(super::words::upper_first),
             area: Shown::new(own.question(qid), minimum),
             aggregate: Shown::new(total(&SetId::Question(qid.to_string())), minimum),
         }

@@ -184,17 +184,16 @@ pub fn sample_tables(framework: &FrameworkSpec, group: &GroupFigures) -> Vec<Sam
         .characteristics
         .iter()
         .map(|c| {
+            let row = |value: &str, count: u64| {
+                let share =
+                    crate::framework::rules::Tally::new(count, group.cases - count).rounded_percent().map(|p| format!("{p}%")).unwrap_or_else(|| "–".into());
+                SampleRow { value: value.to_string(), count, share }
+            };
             let rows = c
                 .values
                 .iter()
-                .map(|v| {
-                    let count = group.sample_count(&c.column, v);
-                    let share = crate::framework::rules::Tally::new(count, group.cases - count)
-                        .rounded_percent()
-                        .map(|p| format!("{p}%"))
-                        .unwrap_or_else(|| "–".into());
-                    SampleRow { value: v.clone(), count, share }
-                })
+                .map(|v| row(v, group.sample_count(&c.column, v)))
+                .chain(c.totals.iter().map(|t| row(&t.label, t.values.iter().map(|v| group.sample_count(&c.column, v)).sum())))
                 .collect();
             SampleTable { label: c.label.clone(), rows }
         })

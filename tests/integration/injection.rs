@@ -54,8 +54,11 @@ fn hostile_framework_texts_and_case_values_render_literally() {
     let out = dir.path().join("output");
     let result = build(dir.path(), &out, false);
     assert!(result.problems.is_empty(), "{}", result.problems);
-    let text = squash(&pdf_text(&out.join("mini/2020-21/evil.pdf")));
+    // Without spaces: a line may break after the `/` of a path, which the text of the PDF gives
+    // as a space.
+    let bare = |s: &str| s.split_whitespace().collect::<String>();
+    let text = bare(&pdf_text(&out.join("mini/2020-21/evil.pdf")));
     for literal in [question, value, title] {
-        assert!(text.contains(&squash(literal)), "`{literal}` not found literally");
+        assert!(text.contains(&bare(literal)), "`{literal}` not found literally in {text}");
     }
 }

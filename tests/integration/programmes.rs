@@ -168,6 +168,19 @@ fn adult_2018_aggregate_compares_nps_and_crc_key_question_by_key_question_as_cou
             assert_eq!(figures, vec![shown("All areas", q), shown("CRC", q), shown("NPS", q)], "the key questions table: {name}");
         }
     }
+    // The findings in the inspectorate's words (the framework's statements), each on its base;
+    // a standard of one provider over that provider's areas.
+    let showed = &text[text.find("What the cases showed Each finding").expect("the findings in words")..];
+    let stated = format!("Planning focused sufficiently on keeping other people safe in {} of relevant cases.", shown("All areas", "kq2_2_3"));
+    assert!(showed.contains(&stated), "lacks `{stated}`");
+    let victims = &showed[showed.find("Statutory victim work").expect("the victim work findings")..];
+    assert!(victims.starts_with("Statutory victim work Over the three areas where it applies: • Victims were offered contact"), "{}", &victims[..200]);
+    // An area's foreword states its weakest key question, not the question quoted.
+    let westvale = squash(&pdf_text(&out.path().join("adult-2018/2018-19/westvale-crc.pdf")));
+    assert!(
+        westvale.contains("the weakest result of any key question") && !westvale.contains("The weakest area of practice was “"),
+        "Westvale's foreword quotes its weakest question"
+    );
     // A provider's standard is counted over its areas, and says so.
     assert!(
         text.contains("Court reports and case allocation (3.1), NPS only, over the three areas it applies to: the work was sufficient on advice to court in")
