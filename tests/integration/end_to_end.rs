@@ -242,6 +242,13 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
     assert!(at.windows(2).all(|w| w[0] < w[1]), "glossary not in alphabetical order: {terms:?} at {at:?}");
     let london = squash(&pdf_text(&a.path().join("omi2/2011-12/london.pdf")));
     assert!(london.contains("Liz Calderbank HM Chief Inspector of Probation"), "London (2012) is signed by the Chief Inspector of its day");
+    // Each report by the Chief Inspector in post at its publication (data/publisher.yaml).
+    for (rel, signed) in [
+        ("iaow-2013/2013-14/hollinbridge-probation-trust.pdf", "Paul McDowell HM Chief Inspector of Probation"),
+        ("qi-2016/2016-17/northvale.pdf", "Dame Glenys Stacey HM Chief Inspector of Probation"),
+    ] {
+        assert!(squash(&pdf_text(&a.path().join(rel))).contains(signed), "{rel} is signed `{signed}`");
+    }
     let eastfield = squash(&pdf_text(&a.path().join("adult-2018/2018-19/eastfield-nps-division.pdf")));
     for part in ["Annex 1: Case sample", "Open Government Licence v3.0", "Civil Justice Centre", "Dame Glenys Stacey HM Chief Inspector of Probation"] {
         assert!(eastfield.contains(part), "Eastfield (2019) lacks `{part}`");
