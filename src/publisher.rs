@@ -26,6 +26,9 @@ pub struct Publisher {
     pub licences: Vec<Dated<Licence>>,
     /// `Appendix` or `Annex`.
     pub end_parts: Vec<Dated<EndParts>>,
+    /// How running text writes a percentage ("72%" or "72 per cent"); "%" when absent.
+    #[serde(default = "default_percent")]
+    pub percent: Vec<Dated<PercentStyle>>,
     /// Where it was read from; `None` for the built-in default.
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -82,6 +85,18 @@ pub struct EndParts {
     pub called: String,
 }
 
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PercentStyle {
+    /// What follows a percentage's number in running text: `%` ("72%") or ` per cent`
+    /// ("72 per cent"). Tables and charts always use `%`.
+    pub in_text: String,
+}
+
+fn default_percent() -> Vec<Dated<PercentStyle>> {
+    vec![Dated { from: Date { year: 1900, month: 1, day: 1 }, source: None, value: PercentStyle { in_text: "%".into() } }]
+}
+
 /// The front matter of one report: every entry in force at its publication date.
 #[derive(Debug, Clone, Serialize)]
 pub struct FrontMatter {
@@ -91,6 +106,8 @@ pub struct FrontMatter {
     pub licence: Licence,
     /// `Appendix` or `Annex`.
     pub end_part: String,
+    /// What follows a percentage in running text (`%` or ` per cent`).
+    pub percent: String,
 }
 
 impl Publisher {
@@ -102,6 +119,7 @@ impl Publisher {
             chief_inspector: Some(in_force(&self.chief_inspectors, date).clone()).filter(|c| c.name.is_some()),
             licence: in_force(&self.licences, date).clone(),
             end_part: in_force(&self.end_parts, date).called.clone(),
+            percent: in_force(&self.percent, date).in_text.clone(),
         }
     }
 
@@ -143,6 +161,7 @@ pub fn load(data: &Path) -> Result<Publisher, Problems> {
     check("chief_inspectors", publisher.chief_inspectors.iter().map(|e| e.from).collect());
     check("licences", publisher.licences.iter().map(|e| e.from).collect());
     check("end_parts", publisher.end_parts.iter().map(|e| e.from).collect());
+    check("percent", publisher.percent.iter().map(|e| e.from).collect());
     if problems.is_empty() {
         Ok(publisher)
     } else {

@@ -312,7 +312,20 @@ impl QuestionSpec {
             return Some(s.clone());
         }
         let text = self.text.trim().trim_end_matches('.');
-        (!text.ends_with('?') && !text.contains(". ")).then(|| text.to_string())
+        // A full stop inside, not of an abbreviation, ends a sentence.
+        let sentences = text.match_indices(". ").filter(|(at, _)| !["e.g", "i.e", "etc"].iter().any(|a| text[..*at].ends_with(a))).count() + 1;
+        (!text.ends_with('?') && sentences == 1).then(|| text.to_string())
+    }
+
+    /// The statement as it comes before its figure ("… in 69% of relevant cases"): one with a
+    /// clause of its own (a comma, "where", "when", "including" in it) gets a comma, so that the
+    /// figure does not read as part of the clause ("… including through MAPPA where relevant, in
+    /// 69% of relevant cases"). A statement reproducing a published finding (`finding`) is used
+    /// as the report wrote it.
+    pub fn statement_before_figure(&self) -> Option<String> {
+        let s = self.statement_text()?;
+        let clause = [",", " where ", " when ", " including ", " such as "].iter().any(|w| s.contains(w));
+        Some(if self.finding.is_none() && clause { format!("{s},") } else { s })
     }
 }
 
@@ -533,5 +546,10 @@ mod tests {
         assert_eq!(worded.statement_text().as_deref(), Some("The plan set out clearly the work to manage the risk of harm to others"));
         let two = question("Reviews monitor the soft outcomes. Outcome priorities are amended as appropriate.", None);
         assert_eq!(two.statement_text(), None, "a text of two sentences takes no figure at its end");
+        let clause = question("Information was shared with other agencies, including through MAPPA where relevant.", None);
+        assert_eq!(clause.statement_before_figure().as_deref(), Some("Information was shared with other agencies, including through MAPPA where relevant,"));
+        assert_eq!(stated.statement_before_figure().as_deref(), Some("Planning focused sufficiently on keeping other people safe"));
+        let abbreviated = question("Plans are shared with relevant agencies, e.g. through MAPPA.", None);
+        assert_eq!(abbreviated.statement_text().as_deref(), Some("Plans are shared with relevant agencies, e.g. through MAPPA"));
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::area::AreaInput;
 use super::common::{
     breakdown_grids, breakdown_tables, extremes, grid_compares, question_grid, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, Extreme,
-    GridSource, QuestionGrid, RatingView, SampleTable, Shown,
+    GridSource, QuestionGrid, RatingView, SampleTable, SettleGrids, Shown,
 };
 use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
@@ -112,6 +112,8 @@ pub struct StandardFinding {
     pub providers: Vec<String>,
     /// Each key question: its short label in lower case and its figure.
     pub questions: Vec<(String, Shown)>,
+    /// Whether every key question has the same figure (said once, not three times).
+    pub same: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -174,6 +176,8 @@ pub struct DistributionRow {
     /// The rating's abbreviation in the ratings table, the chart and their keys (`RI`).
     pub short: String,
     pub overall: usize,
+    /// The areas rated so overall, in the order of the table.
+    pub overall_areas: Vec<String>,
     pub standards: Vec<usize>,
 }
 
@@ -281,7 +285,7 @@ pub fn question_findings(fw: &FrameworkSpec, total: &crate::aggregate::GroupFigu
                 .iter()
                 .filter(|q| q.section == section.id)
                 .filter_map(|q| {
-                    let statement = q.negative_statement.clone().or_else(|| q.statement_text())?;
+                    let statement = q.negative_statement.clone().or_else(|| q.statement_before_figure())?;
                     let f = total.question(&q.id);
                     (f.tally().relevant() > 0).then(|| QuestionFinding {
                         id: q.id.clone(),
@@ -403,7 +407,12 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             })
             .collect()
     };
-    let regions = pooled_groups(&|i| i.region.as_str());
+    // By region only where some region has several areas: else its table repeats the areas'.
+    let several_in_a_region = {
+        let mut seen = std::collections::BTreeSet::new();
+        input.inspections.iter().any(|i| !seen.insert(i.region.as_str()))
+    };
+    let regions = if several_in_a_region { pooled_groups(&|i| i.region.as_str()) } else { Vec::new() };
     // Providers are compared only where several areas share one (NPS and CRC, say); where every
     // area is its own provider the table would repeat the table of areas.
     let providers = pooled_groups(&|i| i.provider.as_str());
@@ -457,9 +466,9 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                     .collect();
                 question_grid(fw, &c.label, sources, None)
             })
-            .filter(grid_compares)
-            .collect();
-        (Some(kq), grid_compares(&regions).then_some(regions), compared, breakdown_grids(fw, &input.set.total))
+            .collect::<Vec<_>>()
+            .settled();
+        (Some(kq), (several_in_a_region && grid_compares(&regions)).then_some(regions), compared, breakdown_grids(fw, &input.set.total))
     } else {
         (None, None, Vec::new(), Vec::new())
     };
@@ -475,7 +484,9 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 .map(|q| (super::words::lower_first(&q.label()), Shown::new(input.set.total.question(&q.id), minimum)))
                 .filter(|(_, f)| f.relevant > 0)
                 .collect();
+            let same = questions.len() > 1 && questions.iter().all(|(_, f)| f.text == questions[0].1.text);
             (!questions.is_empty()).then(|| StandardFinding {
+                same,
                 // A title two standards share (youth assessment of court and of out-of-court
                 // disposals) is named with its domain.
                 standard: if fw.standards.iter().filter(|o| o.title == st.title).count() > 1 {
@@ -540,6 +551,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 rating: l.into(),
                 short,
                 overall: rows.iter().filter(|r| r.overall.as_ref().is_some_and(|o| o.id == l.id)).count(),
+                overall_areas: rows.iter().filter(|r| r.overall.as_ref().is_some_and(|o| o.id == l.id)).map(|r| r.area.clone()).collect(),
                 standards: (0..standard_ids.len()).map(|k| rows.iter().filter(|r| r.standards[k].as_ref().is_some_and(|o| o.id == l.id)).count()).collect(),
             })
             .collect();
@@ -581,7 +593,9 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         // A report on chosen areas says how many, so that its pages are not taken for those of
         // the whole period's report (the IAOW first six and the full year).
         running_header: input.spec.running_header.clone().unwrap_or_else(|| match &input.spec.inspections.list {
-            Some(_) => format!("{} {}: aggregate report of {} {}s", fw.short_name, input.spec.period, input.inspections.len(), fw.unit),
+            Some(_) => {
+                format!("{} {}: aggregate report of {} {}s", fw.short_name, input.spec.period, super::words::count(input.inspections.len() as u64), fw.unit)
+            }
             None => format!("{} {}: aggregate report", fw.short_name, input.spec.period),
         }),
         front: input.publisher.at(input.spec.publication_date),
@@ -703,7 +717,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 rows: ranked.iter().map(|(a, s, _)| vec![a.to_string(), s.text.clone()]).collect(),
             };
             let order = if report.national { "in the order of the table" } else { "highest first" };
-            pending.push(Pending::Bars(chart, path, format!("{title}: every area, {order}, with all areas together"), alt, table));
+            pending.push(Pending::Bars(chart, path, format!("{title}, every area, {order}, with all areas together"), alt, table, 0.0));
         }
     }
     // Standards: every key question over all areas (and by provider), in one chart whose data
@@ -749,9 +763,22 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         // A row per key question, named as in the chart; with one group, its relevant cases.
         let name = |r: &super::common::GridRow| format!("{}: {}", r.standard_title, super::words::lower_first(&r.question));
         let table = if several {
+            // All areas' relevant cases beside its figure: each key question on its own base.
             let mut columns = vec!["Key question".to_string()];
             columns.extend(g.groups.iter().map(|x| format!("{} ({}\u{a0}cases)", x.name, super::words::thousands(x.cases))));
-            DataTable { columns, rows: g.rows.iter().map(|r| [vec![name(r)], r.cells.iter().map(|c| c.text.clone()).collect()].concat()).collect() }
+            columns.insert(2, "Relevant cases".into());
+            DataTable {
+                columns,
+                rows: g
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let mut row = [vec![name(r)], r.cells.iter().map(|c| c.text.clone()).collect()].concat();
+                        row.insert(2, super::words::thousands(r.cells[0].relevant));
+                        row
+                    })
+                    .collect(),
+            }
         } else {
             DataTable {
                 columns: vec!["Key question".into(), "All areas".into(), "Relevant cases".into()],
@@ -779,7 +806,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         } else {
             "Key questions: share of relevant cases where the work was sufficient, all areas"
         };
-        pending.push(Pending::Bars(BarChart::new(groups), "/charts/key-questions.svg".into(), caption.into(), alt, table));
+        // After the section's heading and lead-in, which stay with it (about 120 pt).
+        pending.push(Pending::Bars(BarChart::new(groups), "/charts/key-questions.svg".into(), caption.into(), alt, table, 120.0));
     }
     flush(std::mem::take(&mut pending), &mut charts, &mut chart_time);
     // The distribution of ratings: one stacked bar overall and per standard.
@@ -898,7 +926,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 .map(|r| [vec![r.value.clone(), super::words::thousands(r.cases)], r.cells.iter().map(Shown::with_difference).collect()].concat())
                 .collect(),
         };
-        pending.push(Pending::Bars(chart, path, format!("Figures by {}", t.label.to_lowercase()), alt, table));
+        pending.push(Pending::Bars(chart, path, format!("Figures by {}", t.label.to_lowercase()), alt, table, 0.0));
     }
     flush(pending, &mut charts, &mut chart_time);
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
@@ -927,7 +955,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
 /// A chart made, or a bar chart waiting to be drawn at the scale of its kind.
 enum Pending {
     Drawn(String, String, ChartRef),
-    Bars(BarChart, String, String, String, DataTable),
+    /// Chart, path, caption, alt text, data, and the points of lead-in text before it.
+    Bars(BarChart, String, String, String, DataTable, f64),
 }
 
 /// Draws the waiting bar charts at one scale, the widest names and labels of any of them, and
@@ -939,9 +968,9 @@ fn flush(pending: Vec<Pending>, charts: &mut Vec<(String, String, ChartRef)>, sp
     for p in pending {
         match p {
             Pending::Drawn(path, svg, figure) => charts.push((path, svg, figure)),
-            Pending::Bars(_, path, caption, alt, table) => {
+            Pending::Bars(_, path, caption, alt, table, lead_in) => {
                 let chart = shared.next().expect("one shared chart per waiting chart");
-                charts.extend(super::bar_figures(chart, &path, &caption, &alt, table, spent));
+                charts.extend(super::bar_figures_after(chart, &path, &caption, &alt, table, spent, lead_in));
             }
         }
     }

@@ -238,7 +238,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             listed,
             part,
             short,
-            statement: q.statement_text().as_deref().map(super::words::upper_first),
+            statement: q.statement_before_figure().as_deref().map(super::words::upper_first),
             area: Shown::new(own.question(qid), minimum),
             aggregate: Shown::new(total(&SetId::Question(qid.to_string())), minimum),
         }
@@ -256,7 +256,21 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             part: sec.part.clone(),
             // A section measured by a score of its own (a general criterion, or a headline
             // score such as Q&I's impact measures, one per section).
-            score: criteria.iter().chain(&headline).find(|c| c.id == sec.id).cloned(),
+            score: criteria
+                .iter()
+                .chain(headline.iter().filter(|h| {
+                    // A headline score is a section's figure only where it pools exactly the
+                    // section's questions (the thematic's headline scores share ids with
+                    // sections but pool other questions).
+                    let mut pooled: Vec<&str> =
+                        fw.scores.iter().find(|s| s.id == h.id).map(|s| s.questions.iter().map(String::as_str).collect()).unwrap_or_default();
+                    let mut own: Vec<&str> = fw.questions.iter().filter(|q| q.section == sec.id).map(|q| q.id.as_str()).collect();
+                    pooled.sort_unstable();
+                    own.sort_unstable();
+                    pooled == own
+                }))
+                .find(|c| c.id == sec.id)
+                .cloned(),
             questions: fw.questions.iter().filter(|q| q.section == sec.id).map(|q| question_row(&q.id)).collect(),
         })
         .filter(|s| s.questions.iter().any(|q| q.area.relevant > 0))
@@ -567,7 +581,11 @@ pub(crate) fn standards_view(input: &AreaInput<'_>, own: &GroupFigures, question
                             let p = f.tally().percent().unwrap_or(0.0);
                             (
                                 Some(rules.rate_percent(p)),
-                                format!("Rated from the lowest key question, {}% of relevant cases.", crate::framework::rules::round_half_up(p)),
+                                format!(
+                                    "Rated from the lowest key question, {}{} of relevant cases.",
+                                    crate::framework::rules::round_half_up(p),
+                                    input.publisher.at(input.inspection.publication_date).percent
+                                ),
                                 rows,
                             )
                         }

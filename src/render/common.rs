@@ -170,6 +170,8 @@ pub struct SampleRow {
     pub value: String,
     pub count: u64,
     pub share: String,
+    /// A total of several values (`totals` of the framework), not a value of its own.
+    pub total: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,16 +186,20 @@ pub fn sample_tables(framework: &FrameworkSpec, group: &GroupFigures) -> Vec<Sam
         .characteristics
         .iter()
         .map(|c| {
-            let row = |value: &str, count: u64| {
-                let share =
-                    crate::framework::rules::Tally::new(count, group.cases - count).rounded_percent().map(|p| format!("{p}%")).unwrap_or_else(|| "–".into());
-                SampleRow { value: value.to_string(), count, share }
+            let row = |value: &str, count: u64, total: bool| {
+                // A group that is not empty is never shown as 0%.
+                let share = match crate::framework::rules::Tally::new(count, group.cases - count).rounded_percent() {
+                    Some(0) if count > 0 => "<1%".to_string(),
+                    Some(p) => format!("{p}%"),
+                    None => "–".into(),
+                };
+                SampleRow { value: value.to_string(), count, share, total }
             };
             let rows = c
                 .values
                 .iter()
-                .map(|v| row(v, group.sample_count(&c.column, v)))
-                .chain(c.totals.iter().map(|t| row(&t.label, t.values.iter().map(|v| group.sample_count(&c.column, v)).sum())))
+                .map(|v| row(v, group.sample_count(&c.column, v), false))
+                .chain(c.totals.iter().map(|t| row(&t.label, t.values.iter().map(|v| group.sample_count(&c.column, v)).sum(), true)))
                 .collect();
             SampleTable { label: c.label.clone(), rows }
         })
@@ -291,6 +297,8 @@ pub struct DataTable {
 pub struct QuestionGrid {
     /// What tells the groups apart (`Provider`, `Sex`, `Region`).
     pub label: String,
+    /// A further table of the same characteristic (see [`split_grid`]): no heading of its own.
+    pub continued: bool,
     pub groups: Vec<GridGroup>,
     pub rows: Vec<GridRow>,
 }
@@ -310,6 +318,9 @@ pub struct GridRow {
     pub standard_title: String,
     /// The key question's short label (`Keeping other people safe`).
     pub question: String,
+    /// Its standard and label, as a table row names it: `2.1 Assessment: keeping other people
+    /// safe` (a row overleaf from its standard's first is still named).
+    pub name: String,
     pub text: String,
     pub cells: Vec<Shown>,
 }
@@ -324,9 +335,17 @@ pub fn key_questions(framework: &FrameworkSpec) -> Vec<(String, &crate::framewor
         .standards
         .iter()
         .flat_map(|s| {
+            // A title two standards share (youth assessment of court and of out-of-court work)
+            // is named with its domain.
+            let title = if framework.standards.iter().filter(|o| o.title == s.title).count() > 1 {
+                let domain = framework.domains.iter().find(|d| d.id == s.domain).map(|d| d.title.to_lowercase()).unwrap_or_default();
+                format!("{} ({domain})", s.title)
+            } else {
+                s.title.clone()
+            };
             let label = match &s.providers {
-                Some(p) => format!("{} {} ({})", s.id, s.title, p.join(", ")),
-                None => format!("{} {}", s.id, s.title),
+                Some(p) => format!("{} {title} ({})", s.id, p.join(", ")),
+                None => format!("{} {title}", s.id),
             };
             s.key_questions.iter().filter_map(move |id| framework.questions.iter().find(|q| &q.id == id).map(|q| (label.clone(), q)))
         })
@@ -370,12 +389,65 @@ pub fn question_grid(framework: &FrameworkSpec, label: &str, groups: Vec<GridSou
             standard: if standard == last { String::new() } else { standard.clone() },
             standard_title: standard.clone(),
             question: q.label(),
+            name: format!("{standard}: {}", super::words::lower_first(&q.label())),
             text: q.text.clone(),
             cells,
         });
         last = standard;
     }
-    QuestionGrid { label: label.to_string(), groups: groups.iter().map(|(name, cases, _)| GridGroup { name: name.clone(), cases: *cases }).collect(), rows }
+    QuestionGrid {
+        label: label.to_string(),
+        continued: false,
+        groups: groups.iter().map(|(name, cases, _)| GridGroup { name: name.clone(), cases: *cases }).collect(),
+        rows,
+    }
+}
+
+/// A grid whose groups answer different key questions (youth court disposal types answer those
+/// of court work, out-of-court types those of out-of-court work) as one table per set of groups
+/// that share key questions, each with the rows its groups answer: one table had half its rows
+/// a line of dashes.
+pub fn split_grid(grid: QuestionGrid) -> Vec<QuestionGrid> {
+    let n = grid.groups.len();
+    let answers = |g: usize| -> Vec<bool> { grid.rows.iter().map(|r| r.cells[g].relevant > 0).collect() };
+    let sets: Vec<Vec<bool>> = (0..n).map(answers).collect();
+    // Connected groups: two groups are together where they answer a key question in common.
+    let mut component: Vec<usize> = (0..n).collect();
+    for a in 0..n {
+        for b in (a + 1)..n {
+            if sets[a].iter().zip(&sets[b]).any(|(x, y)| *x && *y) {
+                let (from, to) = (component[b], component[a]);
+                for c in component.iter_mut() {
+                    if *c == from {
+                        *c = to;
+                    }
+                }
+            }
+        }
+    }
+    let mut order: Vec<usize> = Vec::new();
+    for &c in &component {
+        if !order.contains(&c) {
+            order.push(c);
+        }
+    }
+    if order.len() <= 1 {
+        return vec![grid];
+    }
+    order
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| {
+            let members: Vec<usize> = (0..n).filter(|&g| component[g] == c).collect();
+            let rows = grid
+                .rows
+                .iter()
+                .filter(|r| members.iter().any(|&g| r.cells[g].relevant > 0))
+                .map(|r| GridRow { cells: members.iter().map(|&g| r.cells[g].clone()).collect(), ..r.clone() })
+                .collect();
+            QuestionGrid { label: grid.label.clone(), continued: k > 0, groups: members.iter().map(|&g| grid.groups[g].clone()).collect(), rows }
+        })
+        .collect()
 }
 
 /// Whether a grid compares anything: some key question has figures in two groups. (Youth court
@@ -406,6 +478,22 @@ pub fn breakdown_grids(framework: &FrameworkSpec, group: &GroupFigures) -> Vec<Q
                 .collect();
             question_grid(framework, &c.label, sources, Some(&|q: &str| group.question(q)))
         })
-        .filter(grid_compares)
-        .collect()
+        .collect::<Vec<_>>()
+        .settled()
+}
+
+/// Grids split by [`split_grid`], those that compare nothing left out, each marked `continued`
+/// where the one before it is of the same characteristic.
+pub trait SettleGrids {
+    fn settled(self) -> Vec<QuestionGrid>;
+}
+
+impl SettleGrids for Vec<QuestionGrid> {
+    fn settled(self) -> Vec<QuestionGrid> {
+        let mut out: Vec<QuestionGrid> = self.into_iter().flat_map(split_grid).filter(grid_compares).collect();
+        for k in 0..out.len() {
+            out[k].continued = k > 0 && out[k - 1].label == out[k].label;
+        }
+        out
+    }
 }

@@ -153,13 +153,29 @@ fn bar_figures(
     table: common::DataTable,
     spent: &mut std::time::Duration,
 ) -> Vec<(String, String, common::ChartRef)> {
+    bar_figures_after(chart, path, caption, alt, table, spent, 0.0)
+}
+
+/// As [`bar_figures`], for a chart whose first part follows `lead_in` points of text that
+/// stays with it (a heading and a paragraph): that part is that much shorter.
+fn bar_figures_after(
+    chart: crate::charts::BarChart,
+    path: &str,
+    caption: &str,
+    alt: &str,
+    table: common::DataTable,
+    spent: &mut std::time::Duration,
+    lead_in: f64,
+) -> Vec<(String, String, common::ChartRef)> {
     let height = crate::charts::bar_chart_height_pt(&chart);
     let n = chart.groups.len();
-    let mut parts = ((height / crate::charts::MAX_HEIGHT_PT).ceil() as usize).clamp(1, n.max(1));
+    let max = crate::charts::MAX_HEIGHT_PT;
+    let mut parts = (((height + lead_in) / max).ceil() as usize).clamp(1, n.max(1));
     let chunks = loop {
         let per = n.div_ceil(parts).max(1);
         let chunks: Vec<std::ops::Range<usize>> = (0..n).step_by(per).map(|a| a..(a + per).min(n)).collect();
-        let fits = chunks.iter().all(|r| crate::charts::bar_chart_height_pt(&chart.part(r.clone())) <= crate::charts::MAX_HEIGHT_PT);
+        let fits =
+            chunks.iter().enumerate().all(|(k, r)| crate::charts::bar_chart_height_pt(&chart.part(r.clone())) + if k == 0 { lead_in } else { 0.0 } <= max);
         if fits || per == 1 {
             break chunks;
         }

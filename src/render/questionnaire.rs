@@ -165,10 +165,14 @@ pub fn pool<'a>(inspections: impl IntoIterator<Item = &'a crate::inspection::Ins
     pooled
         .into_iter()
         .map(|(mut q, areas)| {
+            // The most answers any question had: the respondents the next sentence counts on.
+            let most: u64 = q.questions.iter().map(|x| x.counts.iter().sum::<u64>()).max().unwrap_or(0);
             q.summary = Some(format!(
-                "The answers of {} to the questionnaires of {areas} {}, added together.",
+                "The questionnaires of {} {}, added together: {} {} answered.",
+                super::words::count(areas as u64),
+                if areas == 1 { "area" } else { "areas" },
+                super::words::thousands(most),
                 q.respondents,
-                if areas == 1 { "area" } else { "areas" }
             ));
             q
         })
@@ -189,7 +193,7 @@ mod tests {
         let pooled = pool([&a, &b]);
         assert_eq!(pooled.len(), 1);
         assert_eq!(pooled[0].questions[0].counts, [5, 5]);
-        assert!(pooled[0].summary.as_deref().unwrap().contains("2 areas"));
+        assert_eq!(pooled[0].summary.as_deref(), Some("The questionnaires of two areas, added together: 10 victims answered."));
     }
 
     #[test]

@@ -38,6 +38,21 @@ impl TextModel {
                 None => String::new(),
             }
         });
+        // A percentage in running text as the report's era wrote it (`doc.front.percent`: "%"
+        // or " per cent"): a number gets it after it, a figure as shown ("72%", "3 of 7") has
+        // its sign replaced.
+        env.add_filter("pc", |state: &minijinja::State, v: minijinja::Value| -> String {
+            let sign = state
+                .lookup("doc")
+                .and_then(|d| d.get_attr("front").ok())
+                .and_then(|f| f.get_attr("percent").ok())
+                .and_then(|p| p.as_str().map(str::to_string))
+                .unwrap_or_else(|| "%".into());
+            match v.as_str() {
+                Some(s) => s.replace('%', &sign),
+                None => format!("{v}{sign}"),
+            }
+        });
         // A question quoted inside a sentence loses its own full stop: "… reoffending", done well.
         env.add_filter("quoted", |s: String| s.trim_end().trim_end_matches('.').to_string());
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)

@@ -93,6 +93,12 @@ pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], l
     // The provider of a 2018 area is the NPS or a CRC, not the area itself.
     n.context[0] = format!("{} is part of the {} region.", area.name, area.region);
     let engaging = format!("Work was well focused on engaging the {}.", fw.person);
+    // What is said of caseloads follows the rating of staffing (the standard titled "Staff"):
+    // one report does not say practitioners had the time under one standard and too high
+    // caseloads under the next.
+    let staffed = standards.iter().zip(letters).find(|(s, _)| s.title == "Staff").is_none_or(|(_, l)| matches!(l, 'O' | 'G'));
+    let time = "Practitioners had the time and support to do the work well.";
+    let caseloads = "Caseloads were too high for practitioners to do the work well.";
     for (s, l) in standards.iter().zip(letters) {
         let (good, bad): (Vec<&str>, Vec<&str>) = match l {
             'O' | 'G' => (
@@ -112,7 +118,17 @@ pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], l
                 ],
             ),
         };
-        n.standards.push((s.id.clone(), pick(rng, &good, 2.min(good.len())), pick(rng, &bad, 2.min(bad.len()))));
+        // Drawn as before (the same draws, so the cases drawn after are the same), then what
+        // would contradict the staffing rating replaced.
+        let mut strengths = pick(rng, &good, 2.min(good.len()));
+        let mut improvements = pick(rng, &bad, 2.min(bad.len()));
+        for s in strengths.iter_mut().filter(|s| !staffed && s.as_str() == time) {
+            *s = "Staff were committed to the people they supervised.".into();
+        }
+        for s in improvements.iter_mut().filter(|s| staffed && s.as_str() == caseloads) {
+            *s = "Records did not always show the work that had been done.".into();
+        }
+        n.standards.push((s.id.clone(), strengths, improvements));
     }
     n
 }
