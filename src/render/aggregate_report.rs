@@ -523,10 +523,12 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         .collect();
 
     let ratings = fw.ratings.as_ref().map(|rules| {
+        // A standard of one provider is a column of its own (NPS's 3.1 court reports and CRCs'
+        // 3.1 unpaid work are two standards, not one).
         let mut standard_ids: Vec<String> = Vec::new();
         for s in &fw.standards {
-            if !standard_ids.contains(&s.id) {
-                standard_ids.push(s.id.clone());
+            if !standard_ids.contains(&standard_key(s)) {
+                standard_ids.push(standard_key(s));
             }
         }
         let rows: Vec<RatingRow> = input
@@ -555,24 +557,11 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 standards: (0..standard_ids.len()).map(|k| rows.iter().filter(|r| r.standards[k].as_ref().is_some_and(|o| o.id == l.id)).count()).collect(),
             })
             .collect();
-        let titles = standard_ids
-            .iter()
-            .map(|id| {
-                fw.standards
-                    .iter()
-                    .filter(|s| &s.id == id)
-                    .map(|s| match &s.providers {
-                        Some(p) => format!("{} ({})", s.title, p.join(", ")),
-                        None => s.title.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .collect();
+        let titles = standard_ids.iter().map(|key| fw.standards.iter().find(|s| &standard_key(s) == key).map(|s| s.title.clone()).unwrap_or_default()).collect();
         let domains = standard_ids
             .iter()
-            .map(|id| {
-                let domain = fw.standards.iter().find(|s| &s.id == id).map(|s| s.domain.as_str()).unwrap_or_default();
+            .map(|key| {
+                let domain = fw.standards.iter().find(|s| &standard_key(s) == key).map(|s| s.domain.as_str()).unwrap_or_default();
                 fw.domains.iter().find(|d| d.id == domain).map(|d| d.title.clone()).unwrap_or_default()
             })
             .collect();
@@ -994,8 +983,10 @@ fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &Ag
     }
     if let Some(rv) = &report.ratings {
         for row in &rv.rows {
-            for (id, rating) in rv.standards.iter().zip(&row.standards) {
+            for (key, rating) in rv.standards.iter().zip(&row.standards) {
                 if let Some(rating) = rating {
+                    // The standard's own id (`3.1`), as the area's figures CSV gives it.
+                    let id = fw.standards.iter().find(|s| &standard_key(s) == key).map_or(key.as_str(), |s| s.id.as_str());
                     out.push(rating_record(&row.area, "standard", id, "", &rating.label, minimum));
                 }
             }
@@ -1028,7 +1019,20 @@ pub fn area_ratings(input: &AreaInput<'_>) -> Result<AreaRatings, Problem> {
         aggregate: Shown::new(Figure::default(), minimum),
     };
     let view = super::area::standards_view(input, own, &row)?;
-    Ok(AreaRatings { standards: view.domains.iter().flat_map(|d| &d.standards).map(|s| (s.id.clone(), s.rating.clone())).collect(), overall: view.overall })
+    let fw = input.framework;
+    let key = |v: &super::area::StandardView| {
+        fw.standards.iter().find(|s| s.id == v.id && s.title == v.title).map_or_else(|| v.id.clone(), standard_key)
+    };
+    Ok(AreaRatings { standards: view.domains.iter().flat_map(|d| &d.standards).map(|s| (key(s), s.rating.clone())).collect(), overall: view.overall })
+}
+
+/// A standard's column in the ratings of an aggregate: its id, with the providers it applies to
+/// (`3.1 NPS`) where it is of some providers only.
+fn standard_key(s: &crate::framework::StandardSpec) -> String {
+    match &s.providers {
+        Some(p) => format!("{} {}", s.id, p.join("/")),
+        None => s.id.clone(),
+    }
 }
 
 #[cfg(test)]
