@@ -185,6 +185,10 @@ fn adult_2018_aggregate_compares_nps_and_crc_key_question_by_key_question_as_cou
         westvale.contains("the weakest result of any key question") && !westvale.contains("The weakest area of practice was “"),
         "Westvale's foreword quotes its weakest question"
     );
+    // The standards of one provider are rated in columns of their own, not merged by their id.
+    for key in ["3.1 NPS Provider-specific work Court reports and case allocation", "3.1 CRC Provider-specific work Unpaid work"] {
+        assert!(text.contains(key), "the ratings' key lacks `{key}`");
+    }
     // A provider's standard is counted over its areas, and says so.
     assert!(
         text.contains("Court reports and case allocation (3.1), NPS only, over the three areas it applies to: the work was sufficient on advice to court in")
