@@ -324,7 +324,17 @@ impl QuestionSpec {
     /// as the report wrote it.
     pub fn statement_before_figure(&self) -> Option<String> {
         let s = self.statement_text()?;
-        let clause = [",", " where ", " when ", " including ", " such as "].iter().any(|w| s.contains(w));
+        // A comma that opens a clause ("…, actively involving …", "…, including …"), not one of
+        // a list ("Education, training or employment …"): after the third word, before a word
+        // ending in -ing or -ly, or a conjunction.
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let clause_comma = words.windows(2).enumerate().any(|(k, w)| {
+            let next = w[1].to_lowercase();
+            k >= 2
+                && w[0].ends_with(',')
+                && (next.ends_with("ing") || next.ends_with("ly") || ["with", "where", "when", "which", "such", "and", "or"].contains(&next.as_str()))
+        });
+        let clause = clause_comma || [" where ", " when ", " including ", " such as "].iter().any(|w| s.contains(w));
         Some(if self.finding.is_none() && clause { format!("{s},") } else { s })
     }
 }
@@ -549,6 +559,8 @@ mod tests {
         let clause = question("Information was shared with other agencies, including through MAPPA where relevant.", None);
         assert_eq!(clause.statement_before_figure().as_deref(), Some("Information was shared with other agencies, including through MAPPA where relevant,"));
         assert_eq!(stated.statement_before_figure().as_deref(), Some("Planning focused sufficiently on keeping other people safe"));
+        let list = question("Education, training or employment was supported.", None);
+        assert_eq!(list.statement_before_figure().as_deref(), Some("Education, training or employment was supported"), "a comma of a list opens no clause");
         let abbreviated = question("Plans are shared with relevant agencies, e.g. through MAPPA.", None);
         assert_eq!(abbreviated.statement_text().as_deref(), Some("Plans are shared with relevant agencies, e.g. through MAPPA"));
     }

@@ -557,7 +557,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 standards: (0..standard_ids.len()).map(|k| rows.iter().filter(|r| r.standards[k].as_ref().is_some_and(|o| o.id == l.id)).count()).collect(),
             })
             .collect();
-        let titles = standard_ids.iter().map(|key| fw.standards.iter().find(|s| &standard_key(s) == key).map(|s| s.title.clone()).unwrap_or_default()).collect();
+        let titles =
+            standard_ids.iter().map(|key| fw.standards.iter().find(|s| &standard_key(s) == key).map(|s| s.title.clone()).unwrap_or_default()).collect();
         let domains = standard_ids
             .iter()
             .map(|key| {
@@ -641,8 +642,10 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         s.areas = input.set.areas.values().filter(|g| s.findings.iter().any(|f| g.question(&f.id).tally().relevant() > 0)).count();
     }
     report.findings = text.paragraphs("aggregate-findings.j2", &report)?;
-    report.methodology =
-        text.paragraphs("methodology.j2", &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": false, "first": false }))?;
+    report.methodology = text.paragraphs(
+        "methodology.j2",
+        &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": false, "first": false, "doc": &report.doc }),
+    )?;
 
     // One chart per column: every area's figure, highest first, with the aggregate among them.
     let mut charts = Vec::new();
@@ -1020,9 +1023,7 @@ pub fn area_ratings(input: &AreaInput<'_>) -> Result<AreaRatings, Problem> {
     };
     let view = super::area::standards_view(input, own, &row)?;
     let fw = input.framework;
-    let key = |v: &super::area::StandardView| {
-        fw.standards.iter().find(|s| s.id == v.id && s.title == v.title).map_or_else(|| v.id.clone(), standard_key)
-    };
+    let key = |v: &super::area::StandardView| fw.standards.iter().find(|s| s.id == v.id && s.title == v.title).map_or_else(|| v.id.clone(), standard_key);
     Ok(AreaRatings { standards: view.domains.iter().flat_map(|d| &d.standards).map(|s| (key(s), s.rating.clone())).collect(), overall: view.overall })
 }
 

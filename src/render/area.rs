@@ -387,7 +387,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     report.foreword = text.paragraphs("area-foreword.j2", &report)?;
     report.methodology = text.paragraphs(
         "methodology.j2",
-        &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": true, "first": report.first_note.is_some() }),
+        &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": true, "first": report.first_note.is_some(), "doc": &report.doc }),
     )?;
 
     // Charts.

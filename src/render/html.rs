@@ -43,6 +43,7 @@ impl HtmlEdition {
         env.add_filter("rating_class", |id: String| rating_class(&id));
         env.add_filter("count", |n: u64| super::words::count(n));
         env.add_filter("thousands", |n: u64| super::words::thousands(n));
+        env.add_filter("capitalise", |s: String| super::words::upper_first(&s));
         Ok(HtmlEdition { env, dir: dir.to_path_buf() })
     }
 
