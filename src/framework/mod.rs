@@ -207,6 +207,10 @@ fn yes() -> bool {
     true
 }
 
+fn one_week() -> u8 {
+    1
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionSpec {
@@ -268,6 +272,10 @@ pub struct Method {
     /// The fieldwork: how long, and whom inspectors met besides the cases.
     #[serde(default)]
     pub fieldwork: Option<String>,
+    /// How many weeks the fieldwork took (default one), as `fieldwork` says: the sample's
+    /// fieldwork dates span them.
+    #[serde(default = "one_week")]
+    pub fieldwork_weeks: u8,
     /// Whose views were sought by questionnaire.
     #[serde(default)]
     pub questionnaires: Option<String>,

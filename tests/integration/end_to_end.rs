@@ -133,7 +133,10 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
         t[from..].to_string()
     };
     let barnet = method("cci/2011-12/barnet.pdf");
-    assert!(barnet.contains("Inspectors, with local assessors (practitioners of the area, trained and supervised by the inspectorate)"), "CCI used local assessors: {barnet}");
+    assert!(
+        barnet.contains("Inspectors, with local assessors (practitioners of the area, trained and supervised by the inspectorate)"),
+        "CCI used local assessors: {barnet}"
+    );
     assert!(barnet.contains("one week of fieldwork") && barnet.contains("Children and young people, victims and case managers"), "{barnet}");
     let eastmarsh = method("qi-2016/2016-17/eastmarsh.pdf");
     assert!(!eastmarsh.contains("local assessors") && eastmarsh.contains("two weeks of fieldwork"), "{eastmarsh}");

@@ -88,3 +88,38 @@ fn narratives_agree_with_the_figures_and_the_method() {
     }
     assert!(checked >= 100, "{checked} areas checked: the sample has 100");
 }
+
+/// The sample's fieldwork dates span the weeks its framework's methodology says the fieldwork
+/// took ("two fieldwork weeks" under the 2018 standards), from a Monday to a Friday.
+#[test]
+fn fieldwork_dates_span_the_weeks_the_methodology_states() {
+    use inspection_reports::date::Date;
+    let root = crate::common::root();
+    let days = |a: &Date, b: &Date| {
+        let mut d = *a;
+        let mut n = 0;
+        while d != *b {
+            d = d.next_day();
+            n += 1;
+            assert!(n < 400, "{} is not after {}", b.long(), a.long());
+        }
+        n
+    };
+    let mut checked = 0;
+    for framework in std::fs::read_dir(root.join("data/inspections")).unwrap() {
+        for area in std::fs::read_dir(framework.unwrap().path()).unwrap() {
+            let area = area.unwrap().path();
+            let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(area.join("inspection.yaml")).unwrap()).unwrap();
+            let fw_id = spec["framework"].as_str().unwrap();
+            let fw: serde_yaml_ng::Value =
+                serde_yaml_ng::from_str(&std::fs::read_to_string(root.join(format!("data/frameworks/{fw_id}.yaml"))).unwrap()).unwrap();
+            let weeks = fw["method"]["fieldwork_weeks"].as_u64().unwrap_or(1) as u32;
+            let start = Date::parse(spec["fieldwork"]["start"].as_str().unwrap()).unwrap();
+            let end = Date::parse(spec["fieldwork"]["end"].as_str().unwrap()).unwrap();
+            assert_eq!((start.weekday(), end.weekday()), (0, 4), "{}: fieldwork from a Monday to a Friday", area.display());
+            assert_eq!(days(&start, &end), 4 + 7 * (weeks - 1), "{}: {weeks} fieldwork week(s) in {fw_id}", area.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 100, "{checked} areas checked");
+}

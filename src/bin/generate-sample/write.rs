@@ -112,14 +112,16 @@ pub fn inspection(
     }
     w.flush().map_err(|e| e.to_string())?;
 
-    // Fieldwork about ten weeks before publication, Monday to Friday; reports are published on
-    // a weekday.
+    // Fieldwork about ten weeks before publication, from a Monday to a Friday; reports are
+    // published on a weekday.
     let p = Date::parse(&area.publication)?;
     let published = p.weekday_on_or_after();
     let (y, m) = if p.month > 3 { (p.year, p.month - 3) } else { (p.year - 1, p.month + 9) };
     let start = Date { year: y, month: m, day: 3 + (rng.range(0, 14) as u8) };
     let start = (0..(7 - start.weekday()) % 7).fold(start, |d, _| d.next_day());
-    let end = Date { day: start.day + 4, ..start };
+    // Monday to Friday of the last of the framework's fieldwork weeks.
+    let days = 4 + 7 * (u32::from(fw.method.fieldwork_weeks.max(1)) - 1);
+    let end = (0..days).fold(start, |d, _| d.next_day());
 
     let mut doc = Mapping::new();
     doc.insert(v("framework"), v(fw.id.clone()));
