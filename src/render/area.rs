@@ -69,6 +69,8 @@ pub struct AreaReport {
     pub grids: Vec<super::common::QuestionGrid>,
     /// The question (key question, for standards) with the lowest and highest figure shown.
     pub weakest: Option<QuestionRow>,
+    /// How many questions share the weakest figure exactly (1: it alone).
+    pub weakest_joint: usize,
     pub strongest: Option<QuestionRow>,
     pub charts: Vec<ChartRef>,
     /// Parts of the framework judged from fieldwork, with the inspectors' findings.
@@ -304,6 +306,9 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     shown.sort_by(|a, b| a.area.exact.unwrap_or(0.0).total_cmp(&b.area.exact.unwrap_or(0.0)).then(a.id.cmp(&b.id)));
     let weakest = shown.first().map(|q| (*q).clone());
     let strongest = shown.last().map(|q| (*q).clone());
+    // Questions whose figure is exactly the weakest's (6 of 12 and 9 of 18): it is then the
+    // joint weakest, not the weakest.
+    let weakest_joint = weakest.as_ref().map_or(0, |w| shown.iter().filter(|q| q.area.exact == w.area.exact).count());
 
     let doc = DocMeta {
         title: fw.title_for(&insp.area),
@@ -356,6 +361,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             breakdowns,
             grids,
             weakest,
+            weakest_joint,
             strongest,
             charts: Vec::new(),
             judged: fw

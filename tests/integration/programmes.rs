@@ -502,6 +502,15 @@ fn thematic_report_compares_the_areas_question_by_question_as_counted_by_hand() 
         assert_eq!((cell["yes"].as_u64().unwrap(), cell["relevant"].as_u64().unwrap()), (u64::from(y), u64::from(y + n)), "{area}");
         let expected = if y + n >= 10 { format!("{}%", (200 * y + y + n) / (2 * (y + n))) } else { format!("{y} of {}", y + n) };
         assert_eq!(cell["text"], expected.as_str(), "{area}");
+        // The foreword's weakest question: "jointly" where another has exactly its share (6 of
+        // 12 and 9 of 18), counted here over every question with a percentage.
+        let questions: Vec<&String> = cases[0].keys().filter(|k| k.starts_with('d') && k[1..2].chars().all(|c| c.is_ascii_digit())).collect();
+        let shares: Vec<(u32, u32)> = questions.iter().map(|q| count(&cases, q)).filter(|(y, n)| y + n >= 10).collect();
+        let lowest = shares.iter().min_by(|a, b| (u64::from(a.0) * u64::from(b.0 + b.1)).cmp(&(u64::from(b.0) * u64::from(a.0 + a.1)))).unwrap();
+        let joint = shares.iter().filter(|s| u64::from(s.0) * u64::from(lowest.0 + lowest.1) == u64::from(lowest.0) * u64::from(s.0 + s.1)).count();
+        let slug = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let foreword = squash(&pdf_text(&out.path().join(format!("thematic-domestic-abuse/2018-19/{slug}.pdf"))));
+        assert_eq!(foreword.contains("jointly the weakest result"), joint > 1, "{area}: {joint} question(s) at the lowest share");
     }
     let all = &row["cells"][6];
     assert_eq!((all["yes"].as_u64().unwrap(), all["relevant"].as_u64().unwrap()), (u64::from(all_yes), u64::from(all_yes + all_no)));
