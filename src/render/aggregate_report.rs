@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::area::AreaInput;
 use super::common::{
-    breakdown_grids, breakdown_tables, extremes, grid_compares, question_grid, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, Extreme,
-    GridSource, QuestionGrid, RatingView, SampleTable, SettleGrids, Shown,
+    breakdown_grids, breakdown_tables, extremes, grid_compares, question_grid, sample_tables, scores_of, settle, value_sources, BreakdownTable, ChartRef,
+    DataTable, DocMeta, Extreme, GridSource, QuestionGrid, RatingView, SampleTable, Shown,
 };
 use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
@@ -446,28 +446,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         }
         let kq = question_grid(fw, "Key questions", groups, None);
         let regions = question_grid(fw, "Region", area_groups(&|i| i.region.as_str()), None);
-        let compared: Vec<QuestionGrid> = fw
-            .characteristics
-            .iter()
-            .filter(|c| c.compare)
-            .map(|c| {
-                let sources: Vec<GridSource<'_>> = c
-                    .values
-                    .iter()
-                    .map(|v| {
-                        let (column, value) = (c.column.clone(), v.clone());
-                        let source: GridSource<'_> = (
-                            v.clone(),
-                            input.set.total.sample_count(&c.column, v),
-                            Box::new(move |q: &str| input.set.total.breakdown(&column, &value, &SetId::Split(q.to_string()))),
-                        );
-                        source
-                    })
-                    .collect();
-                question_grid(fw, &c.label, sources, None)
-            })
-            .collect::<Vec<_>>()
-            .settled();
+        let compared: Vec<QuestionGrid> =
+            settle(fw.characteristics.iter().filter(|c| c.compare).map(|c| question_grid(fw, &c.label, value_sources(c, &input.set.total), None)).collect());
         (Some(kq), (several_in_a_region && grid_compares(&regions)).then_some(regions), compared, breakdown_grids(fw, &input.set.total))
     } else {
         (None, None, Vec::new(), Vec::new())

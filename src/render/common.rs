@@ -312,9 +312,7 @@ pub struct GridGroup {
 #[derive(Debug, Clone, Serialize)]
 pub struct GridRow {
     pub id: String,
-    /// `2.1 Assessment` on the first key question of a standard, empty on the others.
-    pub standard: String,
-    /// The standard of every row, for charts and sentences.
+    /// The standard of the row, for charts and sentences.
     pub standard_title: String,
     /// The key question's short label (`Keeping other people safe`).
     pub question: String,
@@ -361,7 +359,6 @@ pub fn question_grid(framework: &FrameworkSpec, label: &str, groups: Vec<GridSou
     let groups: Vec<GridSource<'_>> = groups.into_iter().filter(|(_, cases, _)| *cases > 0).collect();
     let comparisons = if groups.len() <= 2 { 1 } else { groups.len() };
     let mut rows: Vec<GridRow> = Vec::new();
-    let mut last = String::new();
     for (standard, q) in key_questions(framework) {
         let cells: Vec<Shown> = groups
             .iter()
@@ -386,14 +383,12 @@ pub fn question_grid(framework: &FrameworkSpec, label: &str, groups: Vec<GridSou
         }
         rows.push(GridRow {
             id: q.id.clone(),
-            standard: if standard == last { String::new() } else { standard.clone() },
             standard_title: standard.clone(),
             question: q.label(),
             name: format!("{standard}: {}", super::words::lower_first(&q.label())),
             text: q.text.clone(),
             cells,
         });
-        last = standard;
     }
     QuestionGrid {
         label: label.to_string(),
@@ -457,43 +452,37 @@ pub fn grid_compares(grid: &QuestionGrid) -> bool {
     grid.rows.iter().any(|r| r.cells.iter().filter(|c| c.relevant > 0).count() > 1)
 }
 
+/// A group per value of characteristic `c`: its cases in `group`, and its figure of a key
+/// question.
+pub fn value_sources<'a>(c: &'a crate::framework::CharacteristicSpec, group: &'a GroupFigures) -> Vec<GridSource<'a>> {
+    c.values
+        .iter()
+        .map(|v| {
+            let figure = move |q: &str| group.breakdown(&c.column, v, &SetId::Split(q.to_string()));
+            let source: GridSource<'a> = (v.clone(), group.sample_count(&c.column, v), Box::new(figure));
+            source
+        })
+        .collect()
+}
+
 /// The key questions by the values of every breakdown characteristic of `group` that compares
 /// anything (see [`grid_compares`]: youth disposals, or a sample of boys only, do not).
 pub fn breakdown_grids(framework: &FrameworkSpec, group: &GroupFigures) -> Vec<QuestionGrid> {
-    framework
+    let grids = framework
         .characteristics
         .iter()
         .filter(|c| c.breakdown)
-        .map(|c| {
-            let sources: Vec<GridSource<'_>> = c
-                .values
-                .iter()
-                .map(|v| {
-                    let column = c.column.clone();
-                    let value = v.clone();
-                    let source: GridSource<'_> =
-                        (v.clone(), group.sample_count(&c.column, v), Box::new(move |q: &str| group.breakdown(&column, &value, &SetId::Split(q.to_string()))));
-                    source
-                })
-                .collect();
-            question_grid(framework, &c.label, sources, Some(&|q: &str| group.question(q)))
-        })
-        .collect::<Vec<_>>()
-        .settled()
+        .map(|c| question_grid(framework, &c.label, value_sources(c, group), Some(&|q: &str| group.question(q))))
+        .collect();
+    settle(grids)
 }
 
 /// Grids split by [`split_grid`], those that compare nothing left out, each marked `continued`
 /// where the one before it is of the same characteristic.
-pub trait SettleGrids {
-    fn settled(self) -> Vec<QuestionGrid>;
-}
-
-impl SettleGrids for Vec<QuestionGrid> {
-    fn settled(self) -> Vec<QuestionGrid> {
-        let mut out: Vec<QuestionGrid> = self.into_iter().flat_map(split_grid).filter(grid_compares).collect();
-        for k in 0..out.len() {
-            out[k].continued = k > 0 && out[k - 1].label == out[k].label;
-        }
-        out
+pub fn settle(grids: Vec<QuestionGrid>) -> Vec<QuestionGrid> {
+    let mut out: Vec<QuestionGrid> = grids.into_iter().flat_map(split_grid).filter(grid_compares).collect();
+    for k in 0..out.len() {
+        out[k].continued = k > 0 && out[k - 1].label == out[k].label;
     }
+    out
 }
