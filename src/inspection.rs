@@ -465,8 +465,29 @@ pub struct AggregateSpec {
     /// The order of the areas in its tables, as the programme published them.
     #[serde(default)]
     pub order: AreaOrder,
+    /// Where the report brings together part of a programme (IAOW's first six inspections,
+    /// which all looked at violent offenders), what its methodology says instead of the
+    /// framework's own text: each field given replaces the framework's.
+    #[serde(default)]
+    pub method: MethodText,
     #[serde(skip)]
     pub source: PathBuf,
+}
+
+/// Passages of a methodology that an aggregate definition may restate (see
+/// [`crate::framework::Method`]).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MethodText {
+    /// How the cases were selected.
+    #[serde(default)]
+    pub cases: Option<String>,
+    /// The fieldwork.
+    #[serde(default)]
+    pub fieldwork: Option<String>,
+    /// Whose views were sought by questionnaire.
+    #[serde(default)]
+    pub questionnaires: Option<String>,
 }
 
 /// The order of the areas in an aggregate report's tables.

@@ -10,11 +10,11 @@ use super::common::{
     breakdown_grids, breakdown_tables, extremes, grid_compares, question_grid, sample_tables, scores_of, settle, value_sources, BreakdownTable, ChartRef,
     DataTable, DocMeta, Extreme, GridSource, QuestionGrid, RatingView, SampleTable, Shown,
 };
-use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
+use super::figures_csv::{breakdown_records, extreme_records, group_records, rating_record, to_csv, FigureRecord};
 use super::{RenderedReport, TextModel};
 use crate::aggregate::{Figure, SetFigures, SetId};
 use crate::charts::{Bar, BarChart, BarGroup, Segment, StackedChart, StackedRow};
-use crate::error::Problem;
+use crate::error::{Location, Problem};
 use crate::framework::{Era, FrameworkSpec, ScoreKind};
 use crate::inspection::{AggregateSpec, InspectionSpec, Status};
 
@@ -622,9 +622,17 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         s.areas = input.set.areas.values().filter(|g| s.findings.iter().any(|f| g.question(&f.id).tally().relevant() > 0)).count();
     }
     report.findings = text.paragraphs("aggregate-findings.j2", &report)?;
+    // The framework's method, with what the aggregate definition restates for its inspections.
+    let mut framework = serde_json::to_value(fw).map_err(|e| Problem::internal(Location::file(&fw.source), format!("the framework as data: {e}")))?;
+    let m = &input.spec.method;
+    for (key, text) in [("cases", &m.cases), ("fieldwork", &m.fieldwork), ("questionnaires", &m.questionnaires)] {
+        if let Some(text) = text {
+            framework["method"][key] = serde_json::Value::String(text.clone());
+        }
+    }
     report.methodology = text.paragraphs(
         "methodology.j2",
-        &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": false, "first": false, "doc": &report.doc }),
+        &serde_json::json!({ "framework": framework, "set_label": &report.set_label, "area_report": false, "first": false, "doc": &report.doc }),
     )?;
 
     // One chart per column: every area's figure, highest first, with the aggregate among them.
@@ -960,7 +968,7 @@ fn records(input: &AggregateInput<'_>, names: &BTreeMap<&str, &str>, report: &Ag
         let (lo, hi) = extremes(input.set.areas.iter().map(|(id, g)| (names[id.as_str()], &**g)), &SetId::Score(s.id.clone()), minimum);
         for (kind, e) in [("lowest", lo), ("highest", hi)] {
             if let Some(e) = e {
-                out.push(extreme_record(kind, &s.id, &s.title, &e, minimum));
+                out.extend(extreme_records(kind, &s.id, &s.title, &e, minimum));
             }
         }
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::common::{
     breakdown_tables, extremes, sample_tables, scores_of, BreakdownTable, ChartRef, DataTable, DocMeta, RatingView, SampleTable, ScoreRow, Shown,
 };
-use super::figures_csv::{breakdown_records, extreme_record, group_records, rating_record, to_csv, FigureRecord};
+use super::figures_csv::{breakdown_records, extreme_records, group_records, rating_record, to_csv, FigureRecord};
 use super::quality::QualityView;
 use super::{RenderedReport, TextModel};
 use crate::aggregate::{GroupFigures, SetFigures, SetId};
@@ -638,7 +638,7 @@ fn figure_records(input: &AreaInput<'_>, own: &GroupFigures, report: &AreaReport
     for row in report.headline.iter().chain(&report.criteria) {
         for (kind, e) in [("lowest", &row.lowest), ("highest", &row.highest)] {
             if let Some(e) = e {
-                out.push(extreme_record(kind, &row.id, &row.title, e, minimum));
+                out.extend(extreme_records(kind, &row.id, &row.title, e, minimum));
             }
         }
     }

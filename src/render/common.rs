@@ -74,39 +74,50 @@ impl Shown {
 pub struct Extreme {
     pub text: String,
     pub pct: u64,
+    /// The areas at this figure, in running text ("Greenwich and Lambeth").
     pub area: String,
+    /// The same areas, one by one, by name.
+    #[serde(skip)]
+    pub areas: Vec<String>,
 }
 
-/// Lowest and highest of the areas whose figure is shown as a percentage.
+/// Lowest and highest of the areas whose figure is shown as a percentage. An extreme names
+/// every area that shows its percentage once rounded, by name ("42% (Greenwich and Lambeth)"):
+/// a reader who finds another area at the same figure in the table is not told it was higher.
 ///
-/// One pass, no allocation: this runs for every score in every area report, over every area
-/// of the set (1,000 in the scale corpus).
+/// One pass: this runs for every score in every area report, over every area of the set
+/// (1,000 in the scale corpus); only the names at the two extremes are kept.
 pub fn extremes<'a>(areas: impl Iterator<Item = (&'a str, &'a GroupFigures)>, set: &SetId, minimum: u32) -> (Option<Extreme>, Option<Extreme>) {
-    // Exact values decide; ties go to the first area by name for the lowest and the last for
-    // the highest, for stable output.
-    // (exact percentage, rounded percentage, area name)
-    type Candidate<'n> = (f64, u64, &'n str);
-    let key = |a: &Candidate<'_>, b: &Candidate<'_>| a.0.total_cmp(&b.0).then(a.2.cmp(b.2));
-    let mut range: Option<(Candidate<'_>, Candidate<'_>)> = None;
+    // (rounded percentage, the areas showing it)
+    let mut lo: Option<(u64, Vec<&str>)> = None;
+    let mut hi: Option<(u64, Vec<&str>)> = None;
     for (name, g) in areas {
         // As `Shown::new` decides, without its text.
         let f = g.figure(set);
-        let t = f.tally();
         if !f.meets_minimum(minimum) {
             continue;
         }
-        let (Some(exact), Some(pct)) = (t.percent(), t.rounded_percent()) else { continue };
-        let this = (exact, pct, name);
-        range = Some(match range {
-            None => (this, this),
-            Some((lo, hi)) => (if key(&this, &lo).is_lt() { this } else { lo }, if key(&this, &hi).is_gt() { this } else { hi }),
-        });
+        let Some(pct) = f.tally().rounded_percent() else { continue };
+        let (lower, higher) = (pct < held(&lo, pct), pct > held(&hi, pct));
+        for (e, better) in [(&mut lo, lower), (&mut hi, higher)] {
+            match e {
+                Some((at, names)) if *at == pct => names.push(name),
+                Some(_) if !better => {}
+                _ => *e = Some((pct, vec![name])),
+            }
+        }
     }
-    let make = |(_, pct, area): (f64, u64, &str)| Extreme { text: format!("{pct}%"), pct, area: area.to_string() };
-    match range {
-        Some((lo, hi)) => (Some(make(lo)), Some(make(hi))),
-        None => (None, None),
-    }
+    let make = |(pct, mut names): (u64, Vec<&str>)| {
+        names.sort_unstable();
+        names.dedup();
+        Extreme { text: format!("{pct}%"), pct, area: crate::render::words::and_list(&names), areas: names.iter().map(|n| n.to_string()).collect() }
+    };
+    (lo.map(make), hi.map(make))
+}
+
+/// The percentage an extreme holds, or `pct` itself where there is none yet.
+fn held(e: &Option<(u64, Vec<&str>)>, pct: u64) -> u64 {
+    e.as_ref().map_or(pct, |(at, _)| *at)
 }
 
 /// A pooled score of an area beside the set's aggregate, lowest and highest.

@@ -87,10 +87,17 @@ pub fn breakdown_records(fw: &FrameworkSpec, group: &str, figs: &GroupFigures) -
 }
 
 /// A record of a lowest or highest area.
-pub fn extreme_record(kind: &str, id: &str, title: &str, e: &Extreme, minimum: u32) -> FigureRecord {
-    let mut r = FigureRecord::new(&e.area, kind, id, title, "", Figure::default(), minimum);
-    r.percent = e.pct.to_string();
-    r
+/// The records of a lowest or highest figure: one per area showing it (several where their
+/// figures are equal once rounded).
+pub fn extreme_records(kind: &str, id: &str, title: &str, e: &Extreme, minimum: u32) -> Vec<FigureRecord> {
+    e.areas
+        .iter()
+        .map(|area| {
+            let mut r = FigureRecord::new(area, kind, id, title, "", Figure::default(), minimum);
+            r.percent = e.pct.to_string();
+            r
+        })
+        .collect()
 }
 
 /// A record carrying a rating (a standard's, or the overall rating).

@@ -114,9 +114,27 @@ pub fn upper_first(clause: &str) -> String {
     }
 }
 
+/// Names in running text: `A`, `A and B`, `A, B and C` (no serial comma, as the inspectorate
+/// writes).
+pub fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_joined_as_in_running_text() {
+        assert_eq!(and_list(&[]), "");
+        assert_eq!(and_list(&["Lambeth"]), "Lambeth");
+        assert_eq!(and_list(&["Greenwich", "Lambeth"]), "Greenwich and Lambeth");
+        assert_eq!(and_list(&["Ealing", "Greenwich", "Lambeth"]), "Ealing, Greenwich and Lambeth");
+    }
 
     #[test]
     fn counts_in_running_text() {

@@ -1,5 +1,6 @@
 //! The committed sample is exactly what the seeded generator writes: anyone can regenerate it.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -48,6 +49,7 @@ fn generator_reproduces_the_committed_sample() {
 fn narratives_agree_with_the_figures_and_the_method() {
     let root = crate::common::root();
     let mut checked = 0;
+    let mut stated_bullets = 0;
     for framework in std::fs::read_dir(root.join("data/inspections")).unwrap() {
         let framework = framework.unwrap().path();
         for area in std::fs::read_dir(&framework).unwrap() {
@@ -66,11 +68,47 @@ fn narratives_agree_with_the_figures_and_the_method() {
             let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
             let columns: Vec<usize> = header.iter().enumerate().filter(|(_, h)| questions.contains(&h.as_str())).map(|(i, _)| i).collect();
             let (mut yes, mut no) = (0u32, 0u32);
+            // Per question: (Yes, No).
+            let mut by_question: HashMap<&str, (u32, u32)> = HashMap::new();
             for r in rows.records() {
                 let r = r.unwrap();
                 for &c in &columns {
                     yes += u32::from(&r[c] == "Yes");
                     no += u32::from(&r[c] == "No");
+                    let e = by_question.entry(header[c].as_str()).or_default();
+                    e.0 += u32::from(&r[c] == "Yes");
+                    e.1 += u32::from(&r[c] == "No");
+                }
+            }
+            // A strength or an area for improvement stating a question's finding agrees with the
+            // area's share of Yes answers to it: a strength at least three-quarters, "almost all"
+            // at least 95%, an area for improvement under three-quarters.
+            for (list, strength) in [("strengths", true), ("areas_for_improvement", false)] {
+                for bullet in spec["narrative"][list].as_sequence().into_iter().flatten().filter_map(|b| b.as_str()) {
+                    let lower = bullet.to_lowercase();
+                    // Several questions may share a statement (youth court and out-of-court work):
+                    // the bullet states one of them.
+                    let shares: Vec<(f64, u32)> = fw["questions"]
+                        .as_sequence()
+                        .unwrap()
+                        .iter()
+                        .filter(|q| {
+                            let s = q["statement"].as_str().or(q["text"].as_str()).unwrap_or_default().trim_end_matches('.').to_lowercase();
+                            !s.is_empty() && lower.starts_with(&s)
+                        })
+                        .filter_map(|q| by_question.get(q["id"].as_str().unwrap()))
+                        .map(|(y, n)| (100.0 * f64::from(*y) / f64::from((y + n).max(1)), y + n))
+                        .collect();
+                    if shares.is_empty() {
+                        continue;
+                    }
+                    let almost_all = bullet.contains("almost all");
+                    assert!(
+                        shares.iter().any(|(share, _)| if strength { *share >= 75.0 && (!almost_all || *share >= 95.0) } else { *share < 75.0 }),
+                        "{}: {list} says {bullet:?}, and the share of Yes answers (per cent, relevant cases) is {shares:?}",
+                        area.display()
+                    );
+                    stated_bullets += 1;
                 }
             }
             let level = 100.0 * f64::from(yes) / f64::from((yes + no).max(1));
@@ -87,6 +125,7 @@ fn narratives_agree_with_the_figures_and_the_method() {
         }
     }
     assert!(checked >= 100, "{checked} areas checked: the sample has 100");
+    assert!(stated_bullets >= 300, "{stated_bullets} strengths and areas for improvement state a finding");
 }
 
 /// The sample's fieldwork dates span the weeks its framework's methodology says the fieldwork

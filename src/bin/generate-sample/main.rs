@@ -275,7 +275,7 @@ fn omi2_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), 
                         status: "published",
                     };
                     let ans = f.answers(k, fw.questions.len());
-                    let mut narr = narrative::headline(fw, &area, pooled_level(&ans.relevant, &ans.yes), &mut rng);
+                    let mut narr = narrative::headline(fw, &area, &ans.relevant, &ans.yes, &mut rng);
                     narr.questionnaires = std::mem::take(&mut questionnaires[k]);
                     write::inspection(fw, &dir, &area, &plans[k].cases, &ans.relevant, &ans.yes, &ans.inside, &params, &mut rng, &narr)?;
                 }
@@ -407,7 +407,7 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
                         status: "published",
                     };
                     let ans = f.answers(k, fw.questions.len());
-                    let mut narr = narrative::headline(fw, &area, pooled_level(&ans.relevant, &ans.yes), &mut rng);
+                    let mut narr = narrative::headline(fw, &area, &ans.relevant, &ans.yes, &mut rng);
                     narr.questionnaires = std::mem::take(&mut questionnaires[k]);
                     write::inspection(fw, &dir, &area, &plans[k].cases, &ans.relevant, &ans.yes, &ans.inside, &params, &mut rng, &narr)?;
                 }
@@ -510,7 +510,7 @@ fn adult_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             status: "published",
         };
         let params: HashMap<&str, QuestionParams> = HashMap::new();
-        let mut narr = narrative::standards(fw, &area, &standards, &letters, &mut rng);
+        let mut narr = narrative::standards(fw, &area, &standards, &letters, &relevant, &yes, &mut rng);
         narr.judged = judged;
         write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &params, &mut rng, &narr)?;
     }
@@ -608,7 +608,7 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             publication: format!("2019-{:02}-{:02}", 4 + k, 8 + k),
             status: "published",
         };
-        let mut narr = narrative::standards(fw, &area, &standards, &letters, &mut rng);
+        let mut narr = narrative::standards(fw, &area, &standards, &letters, &relevant, &yes, &mut rng);
         narr.judged = judged;
         write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &params, &mut rng, &narr)?;
     }
@@ -618,14 +618,6 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
 }
 
 /// The share of Yes among the relevant answers of every question, in per cent.
-fn pooled_level(relevant: &[u32], yes: &[u32]) -> f64 {
-    let (r, y): (u32, u32) = (relevant.iter().sum(), yes.iter().sum());
-    if r == 0 {
-        0.0
-    } else {
-        100.0 * f64::from(y) / f64::from(r)
-    }
-}
 
 /// Quality & Impact, 2016–17: six illustrative areas, each with NPS and CRC cases inspected
 /// together. Each area has a level of quality and a level of impact; every line of enquiry
@@ -674,7 +666,7 @@ fn qi_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             publication: format!("2017-{:02}-{:02}", 2 + k, 7 + k),
             status: "published",
         };
-        let mut narr = narrative::headline(fw, &area, pooled_level(&relevant, &yes), &mut rng);
+        let mut narr = narrative::headline(fw, &area, &relevant, &yes, &mut rng);
         narr.summary = narr
             .summary
             .replace("supervised by NPS and CRC", &format!("supervised by the National Probation Service and the Community Rehabilitation Company in {name}"));
@@ -770,7 +762,7 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             publication: format!("{year}-{month:02}-{:02}", 10 + k),
             status: "published",
         };
-        let mut narr = narrative::headline(fw, &area, pooled_level(&relevant, &yes), &mut rng);
+        let mut narr = narrative::headline(fw, &area, &relevant, &yes, &mut rng);
         let focus = if violent_focus {
             "As in all of the first six inspections of this programme, the cases were those of offenders who had committed violent offences."
         } else {
@@ -830,6 +822,10 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     }
     write::aggregate_of(data, "iaow-2013-14-first-six", "Inspection of Adult Offending Work: the first six inspections", "Work with violent offenders in six Probation Trusts, April to September 2013", "iaow-2013", "2013-14", Some(&first_six), "2014-02-12",
         "This report brings together the findings of the first six inspections of adult offending work, carried out between April and September 2013, each of which examined work with offenders who had committed violent offences. We use the data from the case inspections to highlight good practice and to identify areas for improvement. The trusts and their figures are illustrative sample data.")?;
+    // Its methodology says what these six looked at, not what the second six did.
+    let mut method = serde_yaml_ng::Mapping::new();
+    method.insert("cases".into(), "We inspected a representative sample of the cases of individuals serving community sentences or released on licence who had committed violent offences.".into());
+    write::set_value(data, "iaow-2013-14-first-six", "method", serde_yaml_ng::Value::Mapping(method))?;
     write::aggregate(data, "iaow-2013-14", "Inspection of Adult Offending Work: the twelve inspections of 2013–14", "Work with offenders in twelve Probation Trusts, and the protection of children", "iaow-2013", "2013-14", "2014-07-16",
         "This report brings together the findings of all twelve inspections of adult offending work carried out in 2013–14, before the programme paused for the transition to the National Probation Service and the Community Rehabilitation Companies. The first six looked at work with violent offenders; the second six at a range of cases, with an enhanced focus on the protection of children. The trusts and their figures are illustrative sample data.")?;
     Ok(())
@@ -894,7 +890,7 @@ fn thematic_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             publication: format!("2019-{:02}-{:02}", 1 + k / 3, 14 + k),
             status: "published",
         };
-        let mut narr = narrative::headline(fw, &area, pooled_level(&relevant, &yes), &mut rng);
+        let mut narr = narrative::headline(fw, &area, &relevant, &yes, &mut rng);
         narr.summary = format!(
             "As part of our thematic inspection of domestic abuse work, we inspected the cases of {n} service users supervised in {name} by the National Probation Service and the Community Rehabilitation Company, all of them convicted of offences of domestic abuse.\n\nThis report gives the findings in {name}; the national report compares the six areas we visited."
         );

@@ -2,6 +2,8 @@
 
 use inspection_reports::framework::{FrameworkSpec, StandardSpec};
 
+use inspection_reports::render::words::{proportion_words, upper_first};
+
 use crate::rng::Rng;
 use crate::write::Area;
 
@@ -30,13 +32,75 @@ fn pick(rng: &mut Rng, from: &[&str], n: usize) -> Vec<String> {
     chosen.into_iter().map(|i| from[i].to_string()).collect()
 }
 
-/// The narrative of a headline-era area whose answers were Yes `level` per cent of the time
-/// (all questions pooled): its summary's judgement follows the figures, and it names local
-/// assessors only where the programme used them.
-pub fn headline(fw: &FrameworkSpec, area: &Area, level: f64, rng: &mut Rng) -> Narr {
+/// The area's findings an inspector would write up as strengths or areas for improvement: each
+/// question with a statement and at least ten relevant cases, with its share of Yes answers.
+fn findings(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> Vec<(String, f64)> {
+    fw.questions
+        .iter()
+        .zip(relevant.iter().zip(yes))
+        .filter(|(_, (r, _))| **r >= 10)
+        .filter_map(|(q, (r, y))| Some((upper_first(&q.statement_before_figure()?), 100.0 * f64::from(*y) / f64::from(*r))))
+        .collect()
+}
+
+/// Strengths and areas for improvement that follow the area's figures: its best findings (at
+/// least three-quarters of the cases) and its weakest (under three-quarters), in words, never
+/// with a figure that could disagree with the report's. A strength of the work is never an area
+/// for improvement of the same report.
+fn bullets(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> (Vec<String>, Vec<String>) {
+    let mut found = findings(fw, relevant, yes);
+    found.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut strengths: Vec<String> = found
+        .iter()
+        .filter(|(_, p)| *p >= 75.0)
+        .take(3)
+        .map(|(s, p)| {
+            let how = match *p {
+                p if p >= 95.0 => "in almost all cases",
+                p if p >= 85.0 => "in the great majority of cases",
+                _ => "in most cases",
+            };
+            format!("{s} {how}.")
+        })
+        .collect();
+    if strengths.len() < 2 {
+        strengths.insert(0, "Staff knew their cases well and could describe the work they were doing with confidence.".into());
+    }
+    let mut improvements: Vec<String> = found
+        .iter()
+        .rev()
+        .filter(|(_, p)| *p < 75.0)
+        .take(3)
+        .map(|(s, p)| {
+            let words = proportion_words(*p);
+            let how = if words.starts_with("fewer than") || words == "none" || words == "very few" {
+                format!("in {words} of the cases")
+            } else if let Some(rest) = words.strip_prefix("over ") {
+                format!("in little more than {rest} of the cases")
+            } else if let Some(rest) = words.strip_prefix("more than ") {
+                format!("in little more than {rest} of the cases")
+            } else {
+                format!("in only {words} of the cases")
+            };
+            format!("{s} {how}.")
+        })
+        .collect();
+    if improvements.is_empty() {
+        improvements.push("Records did not always show the work that had been done.".into());
+    }
+    (strengths, improvements)
+}
+
+/// The narrative of a headline-era area whose answers (`relevant` and `yes` per question of the
+/// framework) it describes: its summary's judgement follows the pooled figures, its strengths
+/// and areas for improvement its best and weakest findings, and it names local assessors only
+/// where the programme used them.
+pub fn headline(fw: &FrameworkSpec, area: &Area, relevant: &[u32], yes: &[u32], rng: &mut Rng) -> Narr {
+    let level = pooled_level(relevant, yes);
     let person = &fw.person;
     let people = fw.people();
-    let strengths = [
+    let (strengths, improvements) = bullets(fw, relevant, yes);
+    let generic_strengths = [
         "Staff knew their cases well and could describe the work they were doing with confidence.".to_string(),
         format!("Most {people} were seen promptly at the start of their sentence, and contact was kept up well."),
         "Work with partner agencies to manage the most serious cases was well organised.".to_string(),
@@ -44,7 +108,7 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, level: f64, rng: &mut Rng) -> N
         "Managers were accessible and staff told us they felt well supported.".to_string(),
         "Enforcement action, where it was needed, was taken promptly and appropriately.".to_string(),
     ];
-    let improvements = [
+    let generic_improvements = [
         "The quality of risk of harm analysis was inconsistent and did not always draw on all the information available.".to_string(),
         "Plans to manage risk of harm did not always set out clearly who would do what and when.".to_string(),
         "Changes in circumstances were not always identified quickly enough, nor acted on.".to_string(),
@@ -58,8 +122,8 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, level: f64, rng: &mut Rng) -> N
         format!("planning takes account of each {person}’s diversity needs and is reviewed at appropriate intervals"),
         "changes in the risk of harm are anticipated, identified swiftly and acted on".to_string(),
     ];
-    let s: Vec<&str> = strengths.iter().map(String::as_str).collect();
-    let i: Vec<&str> = improvements.iter().map(String::as_str).collect();
+    let s: Vec<&str> = generic_strengths.iter().map(String::as_str).collect();
+    let i: Vec<&str> = generic_improvements.iter().map(String::as_str).collect();
     let r: Vec<&str> = recs.iter().map(String::as_str).collect();
     Narr {
         summary: format!(
@@ -72,8 +136,13 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, level: f64, rng: &mut Rng) -> N
                 _ => format!("Too much of the work we inspected was not good enough, the work to protect the public in particular. We have made recommendations to help {} improve it.", area.name),
             }
         ),
-        strengths: pick(rng, &s, 3),
-        areas_for_improvement: pick(rng, &i, 3),
+        // The generic lists are still drawn from, so that what is drawn after (the cases) is the
+        // same; the bullets themselves follow the figures.
+        strengths: {
+            let _ = (pick(rng, &s, 3), pick(rng, &i, 3));
+            strengths
+        },
+        areas_for_improvement: improvements,
         recommendations: pick(rng, &r, 3),
         context: vec![
             format!("{} is part of the {} region.", area.provider, area.region),
@@ -83,8 +152,8 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, level: f64, rng: &mut Rng) -> N
     }
 }
 
-pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], letters: &[char], rng: &mut Rng) -> Narr {
-    let mut n = headline(fw, area, 70.0, rng);
+pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], letters: &[char], relevant: &[u32], yes: &[u32], rng: &mut Rng) -> Narr {
+    let mut n = headline(fw, area, relevant, yes, rng);
     n.summary = format!(
         "Our fieldwork at {} looked at the organisation’s leadership, staffing, services and information; {} examined the quality of work in a sample of cases with the practitioners responsible.\n\nThe ratings below reflect the findings of our case inspection and of our fieldwork interviews and evidence.",
         area.name,
@@ -131,4 +200,14 @@ pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], l
         n.standards.push((s.id.clone(), strengths, improvements));
     }
     n
+}
+
+/// The share of Yes answers over all the questions, in per cent (0 where nothing was relevant).
+pub fn pooled_level(relevant: &[u32], yes: &[u32]) -> f64 {
+    let (r, y): (u32, u32) = (relevant.iter().sum(), yes.iter().sum());
+    if r == 0 {
+        0.0
+    } else {
+        100.0 * f64::from(y) / f64::from(r)
+    }
 }

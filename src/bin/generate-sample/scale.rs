@@ -88,10 +88,10 @@ fn framework_corpus(fw: &FrameworkSpec, out: &Path, areas: usize, cases: usize, 
             .unzip();
         let standards: Vec<_> = fw.standards.iter().filter(|s| s.applies_to(&provider)).collect();
         let mut narr = if standards.is_empty() {
-            narrative::headline(fw, &area, 100.0 * quality, rng)
+            narrative::headline(fw, &area, &relevant, &yes, rng)
         } else {
             let letters: Vec<char> = standards.iter().map(|_| ratings[rng.range(0, 3) as usize]).collect();
-            let mut n = narrative::standards(fw, &area, &standards, &letters, rng);
+            let mut n = narrative::standards(fw, &area, &standards, &letters, &relevant, &yes, rng);
             n.judged = standards
                 .iter()
                 .zip(&letters)

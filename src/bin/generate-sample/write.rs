@@ -253,9 +253,14 @@ pub fn thematic(
 
 /// Sets `key` of the aggregate definition `id` to `value`.
 pub fn set_key(data: &Path, id: &str, key: &str, value: &str) -> Result<(), String> {
+    set_value(data, id, key, v(value))
+}
+
+/// Sets `key` of the aggregate definition `id` to a value of any shape.
+pub fn set_value(data: &Path, id: &str, key: &str, value: Value) -> Result<(), String> {
     let path = data.join("aggregates").join(format!("{id}.yaml"));
     let mut doc: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    doc.as_mapping_mut().expect("a mapping").insert(v(key), v(value));
+    doc.as_mapping_mut().expect("a mapping").insert(v(key), value);
     let text = format!(
         "# Sample data made by `cargo run --release --bin generate-sample`; do not edit by hand.\n{}",
         serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())?
