@@ -48,6 +48,24 @@ fn check_framework(out: &Path, aggregate_id: &str, file: &str, ids: [&str; 3], a
         let row = |kind: &str| figs.iter().find(|((_, k2, i), _)| k2 == kind && i == id).map(|(_, v)| v.clone()).unwrap();
         assert_eq!(row("lowest"), lowest.to_string(), "lowest {id}");
         assert_eq!(row("highest"), highest.to_string(), "highest {id}");
+        // Every area at the lowest or highest rounded figure is named, one record each, and in
+        // the summary ("ranging from 69% in London to 82% in Durham Tees Valley and
+        // Northumbria").
+        let summary = squash(&pdf_text(&out.join("aggregate").join(format!("{aggregate_id}.pdf"))));
+        for (kind, value) in [("lowest", lowest), ("highest", highest)] {
+            let mut want: Vec<&str> = published.iter().filter(|p| p.1[k] == value).map(|p| p.0.as_str()).collect();
+            want.sort();
+            let mut got: Vec<&str> = figs.keys().filter(|(_, k2, i)| k2 == kind && i == id).map(|(g, _, _)| g.as_str()).collect();
+            got.sort();
+            assert_eq!(got, want, "{aggregate_id}: the areas {kind} on {id}");
+            let names = match want.as_slice() {
+                [one] => one.to_string(),
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                [] => unreachable!(),
+            };
+            let phrase = format!("{value}% in {names}");
+            assert!(summary.contains(&phrase), "{aggregate_id}: the summary does not name the {kind} on {id} as `{phrase}`");
+        }
     }
     for (id, want) in general {
         assert_eq!(figs[&("All areas".into(), "score".into(), id.to_string())], want.to_string(), "general criterion {id}");

@@ -452,6 +452,11 @@ fn iaow_2013_outcome_scores_and_the_two_aggregates_match_a_hand_count() {
         "summary sentence of the six"
     );
     assert!(text.contains(&format!("to {hi}% in")), "highest of the six: {hi}%");
+    // Its methodology is the definition's own passage (`method.cases`), not the framework's,
+    // which describes the second six too; the twelve's keeps the framework's.
+    assert!(text.contains("released on licence who had committed violent offences") && !text.contains("the second six"), "the first six's methodology");
+    let twelve_text = squash(&pdf_text(&out.path().join("aggregate/iaow-2013-14.pdf")));
+    assert!(twelve_text.contains("the second six at a range of cases"), "the twelve's methodology");
 
     // Victims' answers to the first question, added up over the six trusts by hand.
     let mut victims = [0u64; 3];
