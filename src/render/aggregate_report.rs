@@ -916,6 +916,8 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // A correction lists what changed for all areas, then area by area.
     let mut groups: Vec<&str> = vec!["All areas"];
     groups.extend(input.inspections.iter().map(|i| i.area.as_str()));
+    let glossary = std::mem::take(&mut report.glossary);
+    report.glossary = super::glossary_used(&report, glossary, &[]);
     let text = super::text_parts(&report);
     let (corrections, correction) = super::corrections(input.correction, &groups, &records, &text, &input.spec.source)?;
     report.corrections = corrections;

@@ -519,6 +519,9 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             report.quality = Some(super::quality::quality(fw, &insp.area, table, &records, input.previous_figures.as_ref()));
         }
     }
+    let glossary = std::mem::take(&mut report.glossary);
+    // A question's statement is the foreword's, which the model holds as printed.
+    report.glossary = super::glossary_used(&report, glossary, &["statement", "negative_statement"]);
     let text = super::text_parts(&report);
     let (corrections, correction) = super::corrections(input.correction, &[insp.area.as_str(), "All areas"], &records, &text, &insp.source)?;
     report.corrections = corrections;

@@ -44,6 +44,41 @@ pub fn text_parts(model: &impl serde::Serialize) -> std::collections::BTreeMap<S
         .collect()
 }
 
+/// The glossary entries whose term the report uses: a term is used where some text of the
+/// model (the glossary, and the keys in `unprinted` that its template does not print, aside)
+/// has it at the start of a word, in any case ("offender managers" uses "Offender manager").
+/// A report of a CRC defines no NPS-only term it never prints.
+pub fn glossary_used(
+    model: &impl serde::Serialize,
+    glossary: Vec<crate::framework::GlossaryEntry>,
+    unprinted: &[&str],
+) -> Vec<crate::framework::GlossaryEntry> {
+    fn strings(v: &serde_json::Value, unprinted: &[&str], out: &mut String) {
+        match v {
+            serde_json::Value::String(s) => {
+                out.push_str(&s.to_lowercase());
+                out.push('\n');
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, unprinted, out)),
+            serde_json::Value::Object(m) => {
+                m.iter().filter(|(k, _)| k.as_str() != "glossary" && !unprinted.contains(&k.as_str())).for_each(|(_, v)| strings(v, unprinted, out))
+            }
+            _ => {}
+        }
+    }
+    let mut text = String::new();
+    strings(&serde_json::to_value(model).unwrap_or_default(), unprinted, &mut text);
+    // Typographic and straight apostrophes alike.
+    let text = text.replace('\u{2019}', "'");
+    glossary
+        .into_iter()
+        .filter(|g| {
+            let term = g.term.to_lowercase().replace('\u{2019}', "'");
+            text.match_indices(&term).any(|(at, _)| text[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+        })
+        .collect()
+}
+
 /// How a correction notice names a part of a report's text.
 fn part_name(key: &str) -> String {
     match key {

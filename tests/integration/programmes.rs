@@ -185,6 +185,8 @@ fn adult_2018_aggregate_compares_nps_and_crc_key_question_by_key_question_as_cou
         westvale.contains("the weakest result of any key question") && !westvale.contains("The weakest area of practice was “"),
         "Westvale's foreword quotes its weakest question"
     );
+    // Recommendations go to the company inspected, by name.
+    assert!(westvale.contains("Westvale CRC should ensure that:"), "Westvale's recommendations are not addressed to Westvale CRC");
     // The standards of one provider are rated in columns of their own, not merged by their id.
     for key in ["3.1 NPS Provider-specific work Court reports and case allocation", "3.1 CRC Provider-specific work Unpaid work"] {
         assert!(text.contains(key), "the ratings' key lacks `{key}`");
@@ -356,6 +358,10 @@ fn quality_and_impact_2016_headline_figures_and_provider_split_match_a_hand_coun
             "{slug}: the impact on protecting the public, {pct}%"
         );
         assert!(!text.contains("Work to achieve a positive impact"), "{slug}: an impact measure worded as work done");
+        // Recommendations go to both providers of the area, by name, as the framework says.
+        let name = spec_name(&dir.join(&slug));
+        let to = format!("The National Probation Service and the Community Rehabilitation Company in {name} should ensure that:");
+        assert!(text.contains(&to), "{slug}: recommendations addressed as `{to}`");
         // The parts 1–5 of the framework head their sections, as in the seed.
         let findings = &text[text.rfind("Findings For each section").expect("the findings")..];
         let at = |h: &str| findings.find(h).unwrap_or_else(|| panic!("{slug}: the findings lack `{h}`"));
@@ -533,4 +539,10 @@ fn thematic_report_compares_the_areas_question_by_question_as_counted_by_hand() 
     assert!(text.contains("HM Prison and Probation Service should ensure that: • domestic abuse programmes"), "recommendations by body: {text}");
     assert!(!text.contains("Lowest") && !text.contains("Highest") && !text.contains("ranging from"), "a national report ranks no area");
     assert_eq!(model["national"], true);
+}
+
+/// The area name of an inspection folder.
+fn spec_name(dir: &std::path::Path) -> String {
+    let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(dir.join("inspection.yaml")).unwrap()).unwrap();
+    spec["area"].as_str().unwrap().to_string()
 }
