@@ -673,7 +673,11 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             let table =
                 DataTable { columns: vec![title.clone(), "Areas".into()], rows: bins.iter().map(|(label, n)| vec![label.clone(), n.to_string()]).collect() };
             let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), &mut chart_time);
-            pending.push(Pending::Drawn(path.clone(), svg, ChartRef { path, caption: format!("{title}: number of areas in each band of scores"), alt, table }));
+            pending.push(Pending::Drawn(
+                path.clone(),
+                svg,
+                ChartRef { path, caption: format!("{title}: number of areas in each band of scores"), alt, table, with_rows: false },
+            ));
         } else {
             // All areas together as a bar of its own, grey, in its place among the areas: a line
             // across the chart ran through the labels of the areas near it.
@@ -697,7 +701,9 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
                 rows: ranked.iter().map(|(a, s, _)| vec![a.to_string(), s.text.clone()]).collect(),
             };
             let order = if report.national { "in the order of the table" } else { "highest first" };
-            pending.push(Pending::Bars(chart, path, format!("{title}, every area, {order}, with all areas together"), alt, table, 0.0));
+            // The first follows the chapter's heading, which stays with it.
+            let lead_in = if k == 0 { 45.0 } else { 0.0 };
+            pending.push(Pending::Bars(chart, path, format!("{title}, every area, {order}, with all areas together"), alt, table, lead_in));
         }
     }
     // Standards: every key question over all areas (and by provider), in one chart whose data
@@ -842,7 +848,11 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
         };
         let path = "/charts/ratings-distribution.svg".to_string();
         let svg = super::draw_with(|| crate::charts::stacked_bars(&chart), &mut chart_time);
-        charts.push((path.clone(), svg, ChartRef { path, caption: "Number of areas with each rating, overall and by standard".into(), alt, table }));
+        charts.push((
+            path.clone(),
+            svg,
+            ChartRef { path, caption: "Number of areas with each rating, overall and by standard".into(), alt, table, with_rows: false },
+        ));
     }
 
     // One chart per characteristic: each group's figures, with the number of cases. With more

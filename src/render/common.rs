@@ -292,6 +292,10 @@ pub struct ChartRef {
     pub caption: String,
     pub alt: String,
     pub table: DataTable,
+    /// A part of a chart in parts sized to share a page with its own rows of the table: the
+    /// two are kept together.
+    #[serde(default)]
+    pub with_rows: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

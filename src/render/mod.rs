@@ -205,12 +205,30 @@ fn bar_figures_after(
     let height = crate::charts::bar_chart_height_pt(&chart);
     let n = chart.groups.len();
     let max = crate::charts::MAX_HEIGHT_PT;
+    // A table with a row per bar, in the chart's order, splits with it: each part carries its
+    // own rows, and a part is sized so that it and its rows share a page (a long chart's whole
+    // table after its last part ran over pages of its own, its tail alone mid-chapter).
+    let aligned = table.rows.len() == n && table.rows.iter().zip(&chart.groups).all(|(r, g)| r.first() == Some(&g.label));
+    // A table row, and the label and header (two lines) above the rows, as typeset (points,
+    // measured on the sample's pages).
+    const ROW_PT: f64 = 17.8;
+    // The page's text area (A4 less its margins, as `style.typ` sets them).
+    const TEXT_HEIGHT_PT: f64 = 700.0;
+    const TABLE_HEAD_PT: f64 = 58.0;
+    let rows_height = |rows: usize| if aligned { TABLE_HEAD_PT + ROW_PT * rows as f64 } else { 0.0 };
     let mut parts = (((height + lead_in) / max).ceil() as usize).clamp(1, n.max(1));
     let chunks = loop {
         let per = n.div_ceil(parts).max(1);
         let chunks: Vec<std::ops::Range<usize>> = (0..n).step_by(per).map(|a| a..(a + per).min(n)).collect();
-        let fits =
-            chunks.iter().enumerate().all(|(k, r)| crate::charts::bar_chart_height_pt(&chart.part(r.clone())) + if k == 0 { lead_in } else { 0.0 } <= max);
+        // A chart of one part shares its page with its rows too (a table of 13 rows had run
+        // three rows overleaf, above the next chart).
+        let with_rows = |r: &std::ops::Range<usize>| rows_height(r.len());
+        let fits = chunks.iter().enumerate().all(|(k, r)| {
+            // A part with its rows may take the page but for its caption (two lines, 42 pt) and
+            // the figure's spacing (about 16 pt more than the chart's estimated height).
+            let room = if with_rows(r) > 0.0 { TEXT_HEIGHT_PT - 42.0 - 18.0 } else { max };
+            crate::charts::bar_chart_height_pt(&chart.part(r.clone())) + with_rows(r) + if k == 0 { lead_in } else { 0.0 } <= room
+        });
         if fits || per == 1 {
             break chunks;
         }
@@ -220,11 +238,10 @@ fn bar_figures_after(
     if chunks.len() <= 1 {
         let svg = draw(&chart, spent);
         let caption = format!("{caption}{}", note(&chart));
-        return vec![(path.to_string(), svg, common::ChartRef { path: path.to_string(), caption, alt: alt.to_string(), table })];
+        return vec![(path.to_string(), svg, common::ChartRef { path: path.to_string(), caption, alt: alt.to_string(), table, with_rows: aligned })];
     }
     let m = chunks.len();
-    // The whole table after the last part: a table under each part left most of a page empty
-    // where the next part did not fit under its end.
+    // Otherwise the whole table after the last part.
     chunks
         .into_iter()
         .enumerate()
@@ -232,12 +249,19 @@ fn bar_figures_after(
             let part = chart.part(r.clone());
             let p = format!("{}-part{}.svg", path.trim_end_matches(".svg"), k + 1);
             let (first, last) = (&chart.groups[r.start].label, &chart.groups[r.end - 1].label);
-            let rows = if k + 1 == m { table.rows.clone() } else { Vec::new() };
+            let rows = if aligned {
+                table.rows[r.clone()].to_vec()
+            } else if k + 1 == m {
+                table.rows.clone()
+            } else {
+                Vec::new()
+            };
             let figure = common::ChartRef {
                 path: p.clone(),
                 caption: format!("{caption} (part {} of {m}){}", k + 1, note(&part)),
                 alt: format!("Part {} of {m} of the chart, from {first} to {last}. {alt}", k + 1),
                 table: common::DataTable { columns: table.columns.clone(), rows },
+                with_rows: aligned,
             };
             (p, draw(&part, spent), figure)
         })

@@ -124,7 +124,13 @@ fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::tim
         summary: q.summary.clone(),
         responses_min,
         responses_max,
-        chart: ChartRef { path: path.clone(), caption: format!("{}: share of the answers of {} to each question", q.title, q.respondents), alt, table },
+        chart: ChartRef {
+            path: path.clone(),
+            caption: format!("{}: share of the answers of {} to each question", q.title, q.respondents),
+            alt,
+            table,
+            with_rows: false,
+        },
     };
     Ok((path, svg, view))
 }
