@@ -481,10 +481,11 @@ fn draw_stacked(
             if k + 1 < shown.len() {
                 root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
             }
-            // The label, or where it does not fit its figure alone (`14%` for `R 14%`): the key
-            // and the order of the segments say which answer it is.
-            let figure = seg.text.rsplit(' ').next().unwrap_or(&seg.text).to_string();
-            let shown = [seg.text.clone(), figure].into_iter().find(|t| ex - sx >= text_width(t, SEGMENT_SIZE) + 8);
+            // The label (`R 14%`), or where it does not fit its key letters alone (`R`): every
+            // labelled segment says which answer it is, not by its colour alone; the table gives
+            // every figure. (A figure alone, `14%`, beside `R 30%` read as another kind of label.)
+            let key = seg.text.split(' ').next().unwrap_or(&seg.text).to_string();
+            let shown = [seg.text.clone(), key].into_iter().find(|t| ex - sx >= text_width(t, SEGMENT_SIZE) + 8);
             if let Some(t) = shown {
                 let style = (FONT_FAMILY, SEGMENT_SIZE).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
                 root.draw(&Text::new(t, ((sx + ex) / 2, by + BAR_H / 2), style))?;

@@ -442,7 +442,9 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             // chart apart from its data and half a page empty.
             let table_rows: &[&ScoreRow] = if k + 1 == parts { &all } else { &[] };
             let table = DataTable {
-                columns: ["Score", &insp.area, "Cases", "95% interval", "All areas", "Lowest", "Highest"].iter().take(width).map(|c| c.to_string()).collect(),
+                // The area's column is headed as its bars are named: a long name over a column of
+                // percentages squeezed the scores' names to a word a line.
+                columns: ["Score", &own, "Cases", "95% interval", "All areas", "Lowest", "Highest"].iter().take(width).map(|c| c.to_string()).collect(),
                 rows: table_rows
                     .iter()
                     .map(|r| {

@@ -199,6 +199,9 @@ fn sample_reproduces_published_figures_and_builds_deterministically() {
         "Cumbria foreword"
     );
     assert!(!cumbria.contains("All areas"), "no comparison columns for the first trust inspected");
+    // A questionnaire's lead-in keeps its semicolon (Typst swallows one straight after an
+    // embedded expression).
+    assert!(cumbria.contains("as shares of its answers; the key names the answers"), "the questionnaire's lead-in");
     // London, published in February 2012, is compared with the 7 trusts published by then,
     // itself included, and the aggregate it shows is their cases pooled (recounted here from
     // each trust's own figures), not the whole year's 77%.
