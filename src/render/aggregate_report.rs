@@ -632,7 +632,9 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     }
     report.methodology = text.paragraphs(
         "methodology.j2",
-        &serde_json::json!({ "framework": framework, "set_label": &report.set_label, "area_report": false, "first": false, "doc": &report.doc }),
+        &serde_json::json!({ "framework": framework, "set_label": &report.set_label, "area_report": false, "first": false, "doc": &report.doc,
+            "national": report.national, "compared": super::common::compared_characteristics(&report.diversity, &report.grids),
+            "shown_scores": fw.scores.iter().map(|s| s.id.clone()).collect::<Vec<_>>() }),
     )?;
 
     // One chart per column: every area's figure, highest first, with the aggregate among them.
@@ -860,7 +862,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
     // per figure and a bar per group of cases, so that a bar's label stays short (`Girl 64%`):
     // a title after every bar squeezed the plot to a third of the chart.
     for (k, t) in report.diversity.iter().enumerate() {
-        // Every group, a group without cases too ("no cases"), as in the table.
+        // Every group with cases, as in the table.
         let present: Vec<_> = t.rows.iter().collect();
         const SHORT_TITLE: usize = 16;
         let groups = if t.columns.len() <= 3 && t.columns.iter().all(|c| c.chars().count() <= SHORT_TITLE) {

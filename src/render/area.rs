@@ -393,7 +393,10 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     report.foreword = text.paragraphs("area-foreword.j2", &report)?;
     report.methodology = text.paragraphs(
         "methodology.j2",
-        &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": true, "first": report.first_note.is_some(), "doc": &report.doc }),
+        &serde_json::json!({ "framework": fw, "set_label": &report.set_label, "area_report": true, "first": report.first_note.is_some(), "doc": &report.doc, "national": false,
+            "compared": super::common::compared_characteristics(&report.breakdowns, &report.grids),
+            // The scores the report prints (an area report prints no sub-criteria).
+            "shown_scores": report.headline.iter().chain(&report.criteria).map(|r| r.id.clone()).collect::<Vec<_>>() }),
     )?;
 
     // Charts.
@@ -470,7 +473,9 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                 if compared { format!(" beside {}", report.set_label) } else { String::new() },
                 if parts > 1 { format!(" (part {} of {parts})", k + 1) } else { String::new() }
             );
-            charts.extend(super::bar_figures(chart, &path, &caption, &alt, table, &mut chart_time));
+            // The first follows the chapter's heading and its lead-in paragraph, which stay with it.
+            let lead_in = if k == 0 { 190.0 } else { 0.0 };
+            charts.extend(super::bar_figures_after(chart, &path, &caption, &alt, table, &mut chart_time, lead_in));
         }
     }
     if let Some(sv) = &report.standards {
@@ -510,7 +515,8 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
         };
         let alt = text.line("alt-area-key-questions.j2", &report)?;
         let caption = format!("Key questions in {}: share of relevant cases where the work was sufficient", insp.area);
-        charts.extend(super::bar_figures(chart, "/charts/key-questions.svg", &caption, &alt, table, &mut chart_time));
+        // After the chapter's heading, which stays with it.
+        charts.extend(super::bar_figures_after(chart, "/charts/key-questions.svg", &caption, &alt, table, &mut chart_time, 45.0));
     }
     report.charts = charts.iter().map(|(_, _, r)| r.clone()).collect();
     report.questionnaires = super::questionnaire::views(&insp.questionnaires, text, &mut chart_time, &mut charts)?;

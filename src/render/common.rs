@@ -279,10 +279,28 @@ pub fn breakdown_tables(framework: &FrameworkSpec, group: &GroupFigures, sets: &
                     let cases = group.sample_count(&c.column, v);
                     BreakdownRow { value: v.clone(), cases, cells }
                 })
+                // A group without cases has no figures to compare: it is left out of the
+                // comparison (the case sample's table still counts it, as 0).
+                .filter(|r| r.cases > 0)
                 .collect();
             BreakdownTable { label: c.label.clone(), columns: sets.iter().map(|(_, t)| t.clone()).collect(), rows }
         })
+        // A characteristic whose cases are all of one group compares nothing.
+        .filter(|t| t.rows.len() > 1)
         .collect()
+}
+
+/// The characteristics a report's figures are broken down by (its tables by group), in order,
+/// each once, in lower case: what its methodology says the test of differences was applied to.
+pub fn compared_characteristics(tables: &[BreakdownTable], grids: &[QuestionGrid]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for label in tables.iter().map(|t| &t.label).chain(grids.iter().map(|g| &g.label)) {
+        let l = crate::render::words::lower_first(label);
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out
 }
 
 /// A chart placed in a report: the SVG file it reads, its alt text, and its data as a table.

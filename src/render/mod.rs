@@ -179,21 +179,10 @@ fn draw(chart: &crate::charts::BarChart, spent: &mut std::time::Duration) -> Str
 
 /// A bar chart as figures no taller than a page holds: itself, or parts of about equal size, the
 /// groups split between them in order, each with its caption and alt text marked as a part and,
-/// when the data table has a row per group, its rows of the table.
-fn bar_figures(
-    chart: crate::charts::BarChart,
-    path: &str,
-    caption: &str,
-    alt: &str,
-    table: common::DataTable,
-    spent: &mut std::time::Duration,
-) -> Vec<(String, String, common::ChartRef)> {
-    bar_figures_after(chart, path, caption, alt, table, spent, 0.0)
-}
-
-/// As [`bar_figures`], for a chart whose first part follows `lead_in` points of text that
-/// stays with it (a heading and a paragraph): that part is that much shorter.
-fn bar_figures_after(
+/// when the data table has a row per group, its rows of the table. Its first part follows
+/// `lead_in` points of text that stays with it (a heading and a paragraph): that part is that
+/// much shorter.
+pub(crate) fn bar_figures_after(
     chart: crate::charts::BarChart,
     path: &str,
     caption: &str,

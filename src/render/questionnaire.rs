@@ -173,13 +173,16 @@ pub fn pool<'a>(inspections: impl IntoIterator<Item = &'a crate::inspection::Ins
         .map(|(mut q, areas)| {
             // The most answers any question had: the respondents the next sentence counts on.
             let most: u64 = q.questions.iter().map(|x| x.counts.iter().sum::<u64>()).max().unwrap_or(0);
-            q.summary = Some(format!(
-                "The questionnaires of {} {}, added together: {} {} answered.",
-                super::words::count(areas as u64),
-                if areas == 1 { "area" } else { "areas" },
-                super::words::thousands(most),
-                q.respondents,
-            ));
+            q.summary = Some(if areas == 1 {
+                format!("In the one area, {} {} answered the questionnaire.", super::words::thousands(most), q.respondents)
+            } else {
+                format!(
+                    "Across the {} areas, {} {} answered the questionnaire.",
+                    super::words::count(areas as u64),
+                    super::words::thousands(most),
+                    q.respondents
+                )
+            });
             q
         })
         .collect()
@@ -199,7 +202,7 @@ mod tests {
         let pooled = pool([&a, &b]);
         assert_eq!(pooled.len(), 1);
         assert_eq!(pooled[0].questions[0].counts, [5, 5]);
-        assert_eq!(pooled[0].summary.as_deref(), Some("The questionnaires of two areas, added together: 10 victims answered."));
+        assert_eq!(pooled[0].summary.as_deref(), Some("Across the two areas, 10 victims answered the questionnaire."));
     }
 
     #[test]

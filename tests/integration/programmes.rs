@@ -140,7 +140,8 @@ fn adult_2018_aggregate_compares_nps_and_crc_key_question_by_key_question_as_cou
     // A long name wraps in its cell, and the laid-out text of a PDF gives the row's figures
     // on the line of the name's first part: a row is the name's words in order, figures allowed between
     // them, and its first three figures.
-    let table = &text[text.find("Data for figure 2:").expect("the data of the key questions chart")..];
+    // (In parts, each with its rows: "Data for figure 2 (part 1 of 3):".)
+    let table = &text[text.find("Data for figure 2").expect("the data of the key questions chart")..];
     let words: Vec<&str> = table.split(' ').collect();
     let is_figure = |w: &str| w.ends_with('%') || w == "–";
     let row_figures = |name: &str| -> Option<Vec<String>> {

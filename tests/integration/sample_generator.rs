@@ -83,8 +83,13 @@ fn narratives_agree_with_the_figures_and_the_method() {
             // A strength or an area for improvement stating a question's finding agrees with the
             // area's share of Yes answers to it: a strength at least three-quarters, "almost all"
             // at least 95%, an area for improvement under three-quarters.
-            for (list, strength) in [("strengths", true), ("areas_for_improvement", false)] {
-                for bullet in spec["narrative"][list].as_sequence().into_iter().flatten().filter_map(|b| b.as_str()) {
+            // The area's own lists and each standard's.
+            let mut lists: Vec<&serde_yaml_ng::Value> = vec![&spec["narrative"]];
+            if let Some(standards) = spec["narrative"]["standards"].as_mapping() {
+                lists.extend(standards.values());
+            }
+            for (list, strength) in lists.iter().flat_map(|n| [(&n["strengths"], true), (&n["areas_for_improvement"], false)]) {
+                for bullet in list.as_sequence().into_iter().flatten().filter_map(|b| b.as_str()) {
                     let lower = bullet.to_lowercase();
                     // Several questions may share a statement (youth court and out-of-court work):
                     // the bullet states one of them.
@@ -105,9 +110,18 @@ fn narratives_agree_with_the_figures_and_the_method() {
                     let almost_all = bullet.contains("almost all");
                     assert!(
                         shares.iter().any(|(share, _)| if strength { *share >= 75.0 && (!almost_all || *share >= 95.0) } else { *share < 75.0 }),
-                        "{}: {list} says {bullet:?}, and the share of Yes answers (per cent, relevant cases) is {shares:?}",
-                        area.display()
+                        "{}: {} says {bullet:?}, and the share of Yes answers (per cent, relevant cases) is {shares:?}",
+                        area.display(),
+                        if strength { "a strength" } else { "an area for improvement" }
                     );
+                    // "fewer than half" under half; no share of 40% or more called "a third".
+                    let share = shares[0].0;
+                    if bullet.contains("fewer than half") {
+                        assert!(shares.iter().any(|(p, _)| *p < 50.0), "{}: {bullet:?} at {share:.0}%", area.display());
+                    }
+                    if bullet.contains("little more than a third") {
+                        assert!(shares.iter().any(|(p, _)| *p < 40.0), "{}: {bullet:?} at {share:.0}%", area.display());
+                    }
                     stated_bullets += 1;
                 }
             }

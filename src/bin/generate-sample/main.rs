@@ -412,7 +412,7 @@ fn cci_sample(fw: &FrameworkSpec, published: &Path, data: &Path) -> Result<(), S
                     write::inspection(fw, &dir, &area, &plans[k].cases, &ans.relevant, &ans.yes, &ans.inside, &params, &mut rng, &narr)?;
                 }
                 write::aggregate(data, "cci-2011-12", "Core Case Inspection of youth offending work: findings from inspections in 2011–12", "Youth Offending Teams inspected between April 2011 and March 2012", "cci", "2011-12", "2012-07-12",
-                    "This report brings together the findings of the 53 Core Case Inspections of youth offending work that HMI Probation carried out in 2011–12, in the South East, London, the East of England and the East Midlands, the final year of the three-year programme.")?;
+                    "This report brings together the findings of the 53 Core Case Inspections of youth offending work that HMI Probation carried out in 2011–12, the final year of the three-year programme, in the South East, London, the East of England and the East Midlands.")?;
                 return Ok(());
             }
             Err(e) if attempt % 500 == 0 => eprintln!("CCI attempt {attempt}: {e}"),
@@ -826,8 +826,8 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     let mut method = serde_yaml_ng::Mapping::new();
     method.insert("cases".into(), "We inspected a representative sample of the cases of individuals serving community sentences or released on licence who had committed violent offences.".into());
     write::set_value(data, "iaow-2013-14-first-six", "method", serde_yaml_ng::Value::Mapping(method))?;
-    write::aggregate(data, "iaow-2013-14", "Inspection of Adult Offending Work: the twelve inspections of 2013–14", "Work with offenders in twelve Probation Trusts, and the protection of children", "iaow-2013", "2013-14", "2014-07-16",
-        "This report brings together the findings of all twelve inspections of adult offending work carried out in 2013–14, before the programme paused for the transition to the National Probation Service and the Community Rehabilitation Companies. The first six looked at work with violent offenders; the second six at a range of cases, with an enhanced focus on the protection of children. The trusts and their figures are illustrative sample data.")?;
+    write::aggregate(data, "iaow-2013-14", "Inspection of Adult Offending Work: the 12 inspections of 2013–14", "Work with offenders in 12 Probation Trusts, and the protection of children", "iaow-2013", "2013-14", "2014-07-16",
+        "This report brings together the findings of all 12 inspections of adult offending work carried out in 2013–14, before the programme paused for the transition to the National Probation Service and the Community Rehabilitation Companies. The first six looked at work with violent offenders; the second six at a range of cases, with an enhanced focus on the protection of children. The trusts and their figures are illustrative sample data.")?;
     Ok(())
 }
 

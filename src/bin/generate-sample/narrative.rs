@@ -43,6 +43,65 @@ fn findings(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> Vec<(String, f
         .collect()
 }
 
+/// A strength's share in words: "in almost all cases", "in the great majority of cases",
+/// "in most cases".
+fn praise(p: f64) -> &'static str {
+    match p {
+        p if p >= 95.0 => "in almost all cases",
+        p if p >= 85.0 => "in the great majority of cases",
+        _ => "in most cases",
+    }
+}
+
+/// [`findings`] by question id.
+fn findings_by_id(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> std::collections::HashMap<String, (String, f64)> {
+    fw.questions
+        .iter()
+        .zip(relevant.iter().zip(yes))
+        .filter(|(_, (r, _))| **r >= 10)
+        .filter_map(|(q, (r, y))| Some((q.id.clone(), (upper_first(&q.statement_before_figure()?), 100.0 * f64::from(*y) / f64::from(*r)))))
+        .collect()
+}
+
+/// What inspectors found from fieldwork on a standard judged without cases, on its own subject
+/// (leadership, staff, services and partnerships, information and facilities), as its rating
+/// says. What is said of caseloads follows the rating of staffing.
+fn judged_bullets(title: &str, good: bool, staffed: bool) -> (Vec<String>, Vec<String>) {
+    let t = title.to_lowercase();
+    let (strength, improvement) = if t.contains("leadership") {
+        if good {
+            ("Leaders had a clear vision for the service, which staff understood.", "The plan to improve the service was not yet reviewed often enough.")
+        } else {
+            ("Leaders knew where the service needed to improve.", "The vision for the service was not well understood by staff.")
+        }
+    } else if t.contains("staff") {
+        if good {
+            ("Practitioners had the time and support to do the work well.", "Not every practitioner had had the training they needed.")
+        } else if staffed {
+            ("Staff were committed to the people they supervised.", "Not every practitioner had had the training they needed.")
+        } else {
+            ("Staff were committed to the people they supervised.", "Caseloads were too high for practitioners to do the work well.")
+        }
+    } else if t.contains("service") || t.contains("partnership") {
+        if good {
+            ("Partnership arrangements supported the work effectively.", "Some services were not available in every part of the area.")
+        } else {
+            ("Some partnerships with local services worked well.", "Too few services were available to meet the needs of the people supervised.")
+        }
+    } else if t.contains("information") || t.contains("facilit") {
+        if good {
+            ("Practitioners had the information and facilities they needed.", "Information from other agencies was not always obtained promptly.")
+        } else {
+            ("Offices were accessible to the people supervised.", "Information from other agencies was not always obtained promptly.")
+        }
+    } else if good {
+        ("Staff were committed to the people they supervised.", "Records did not always show the work that had been done.")
+    } else {
+        ("Staff were committed to the people they supervised.", "Managers did not oversee the work consistently.")
+    };
+    (vec![strength.to_string()], vec![improvement.to_string()])
+}
+
 /// Strengths and areas for improvement that follow the area's figures: its best findings (at
 /// least three-quarters of the cases) and its weakest (under three-quarters), in words, never
 /// with a figure that could disagree with the report's. A strength of the work is never an area
@@ -50,19 +109,7 @@ fn findings(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> Vec<(String, f
 fn bullets(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> (Vec<String>, Vec<String>) {
     let mut found = findings(fw, relevant, yes);
     found.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut strengths: Vec<String> = found
-        .iter()
-        .filter(|(_, p)| *p >= 75.0)
-        .take(3)
-        .map(|(s, p)| {
-            let how = match *p {
-                p if p >= 95.0 => "in almost all cases",
-                p if p >= 85.0 => "in the great majority of cases",
-                _ => "in most cases",
-            };
-            format!("{s} {how}.")
-        })
-        .collect();
+    let mut strengths: Vec<String> = found.iter().filter(|(_, p)| *p >= 75.0).take(3).map(|(s, p)| format!("{s} {}.", praise(*p))).collect();
     if strengths.len() < 2 {
         strengths.insert(0, "Staff knew their cases well and could describe the work they were doing with confidence.".into());
     }
@@ -72,16 +119,7 @@ fn bullets(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> (Vec<String>, V
         .filter(|(_, p)| *p < 75.0)
         .take(3)
         .map(|(s, p)| {
-            let words = proportion_words(*p);
-            let how = if words.starts_with("fewer than") || words == "none" || words == "very few" {
-                format!("in {words} of the cases")
-            } else if let Some(rest) = words.strip_prefix("over ") {
-                format!("in little more than {rest} of the cases")
-            } else if let Some(rest) = words.strip_prefix("more than ") {
-                format!("in little more than {rest} of the cases")
-            } else {
-                format!("in only {words} of the cases")
-            };
+            let how = shortfall(*p);
             format!("{s} {how}.")
         })
         .collect();
@@ -89,6 +127,34 @@ fn bullets(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> (Vec<String>, V
         improvements.push("Records did not always show the work that had been done.".into());
     }
     (strengths, improvements)
+}
+
+/// Where an area for improvement's share stood, in words: "in fewer than half of the cases"
+/// (41%: "over a third" reads as praise, "little more than a third" is wrong), "in only
+/// three-fifths of the cases", "in little more than half of the cases" (53%).
+fn shortfall(p: f64) -> String {
+    const LANDMARKS: [(f64, &str); 8] = [
+        (10.0, "one in ten"),
+        (20.0, "a fifth"),
+        (25.0, "a quarter"),
+        (100.0 / 3.0, "a third"),
+        (50.0, "half"),
+        (60.0, "three-fifths"),
+        (200.0 / 3.0, "two-thirds"),
+        (75.0, "three-quarters"),
+    ];
+    let words = proportion_words(p);
+    if words.starts_with("fewer than") || words == "none" || words == "very few" {
+        format!("in {words} of the cases")
+    } else if words == "more than half" {
+        "in little more than half of the cases".into()
+    } else if words.starts_with("over ") {
+        // Named by the fraction above it.
+        let above = LANDMARKS.iter().find(|(l, _)| *l > p).map_or("three-quarters", |(_, n)| n);
+        format!("in fewer than {above} of the cases")
+    } else {
+        format!("in only {words} of the cases")
+    }
 }
 
 /// The narrative of a headline-era area whose answers (`relevant` and `yes` per question of the
@@ -166,9 +232,9 @@ pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], l
     // one report does not say practitioners had the time under one standard and too high
     // caseloads under the next.
     let staffed = standards.iter().zip(letters).find(|(s, _)| s.title == "Staff").is_none_or(|(_, l)| matches!(l, 'O' | 'G'));
-    let time = "Practitioners had the time and support to do the work well.";
-    let caseloads = "Caseloads were too high for practitioners to do the work well.";
+    let findings = findings_by_id(fw, relevant, yes);
     for (s, l) in standards.iter().zip(letters) {
+        let good_rating = matches!(l, 'O' | 'G');
         let (good, bad): (Vec<&str>, Vec<&str>) = match l {
             'O' | 'G' => (
                 vec![
@@ -187,16 +253,26 @@ pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], l
                 ],
             ),
         };
-        // Drawn as before (the same draws, so the cases drawn after are the same), then what
-        // would contradict the staffing rating replaced.
-        let mut strengths = pick(rng, &good, 2.min(good.len()));
-        let mut improvements = pick(rng, &bad, 2.min(bad.len()));
-        for s in strengths.iter_mut().filter(|s| !staffed && s.as_str() == time) {
-            *s = "Staff were committed to the people they supervised.".into();
-        }
-        for s in improvements.iter_mut().filter(|s| staffed && s.as_str() == caseloads) {
-            *s = "Records did not always show the work that had been done.".into();
-        }
+        // Drawn as before, so that the cases drawn after are the same.
+        let _ = (pick(rng, &good, 2.min(good.len())), pick(rng, &bad, 2.min(bad.len())));
+        let (strengths, improvements) = if s.key_questions.is_empty() {
+            // Judged from fieldwork: on the standard's own subject, as its rating says.
+            judged_bullets(&s.title, good_rating, staffed)
+        } else {
+            // Rated from cases: its key questions' findings, the best and the weakest.
+            let mut found: Vec<(String, f64)> = s.key_questions.iter().filter_map(|q| findings.get(q.as_str()).cloned()).collect();
+            found.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let mut strengths: Vec<String> = found.iter().filter(|(_, p)| *p >= 75.0).take(2).map(|(st, p)| format!("{st} {}.", praise(*p))).collect();
+            let mut improvements: Vec<String> =
+                found.iter().rev().filter(|(_, p)| *p < 75.0).take(2).map(|(st, p)| format!("{st} {}.", shortfall(*p))).collect();
+            if strengths.is_empty() {
+                strengths.push("Some practitioners showed real commitment to the people they supervised.".into());
+            }
+            if improvements.is_empty() {
+                improvements.push("Records did not always show the work that had been done.".into());
+            }
+            (strengths, improvements)
+        };
         n.standards.push((s.id.clone(), strengths, improvements));
     }
     n

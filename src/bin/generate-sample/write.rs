@@ -139,7 +139,20 @@ pub fn inspection(
     doc.insert(v("lead_inspector"), v(INSPECTORS[rng.range(0, INSPECTORS.len() as u32 - 1) as usize]));
     doc.insert(
         v("acknowledgements"),
-        v(format!("We are grateful to the staff and managers of {} and to the local assessors who helped us with this inspection.", area.provider)),
+        v({
+            // The body inspected, named as its recommendations address it.
+            let body = match area.provider.as_str() {
+                "NPS and CRC" => format!("the National Probation Service and the Community Rehabilitation Company in {}", area.name),
+                "NPS" => format!("the {}", area.name),
+                "CRC" => area.name.clone(),
+                other => other.to_string(),
+            };
+            if fw.method.local_assessors {
+                format!("We are grateful to the staff and managers of {body} and to the local assessors who helped us with this inspection.")
+            } else {
+                format!("We are grateful to the staff and managers of {body}, who helped us with this inspection.")
+            }
+        }),
     );
     doc.insert(v("cases"), v("cases.csv"));
     let mut narrative = Mapping::new();
