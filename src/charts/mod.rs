@@ -112,6 +112,8 @@ const LABEL_SIZE: i32 = 24;
 const TICK_SIZE: i32 = 24;
 /// Text inside a stacked bar's segment and a key's swatch.
 const SEGMENT_SIZE: i32 = 24;
+/// A segment's label where it does not fit at `SEGMENT_SIZE` (about 8 pt on the page).
+const SEGMENT_SMALL_SIZE: i32 = 19;
 
 /// The width of `text` at `size` px in Open Sans, estimated from the widths of its characters
 /// (generous: a label must never be clipped).
@@ -481,13 +483,16 @@ fn draw_stacked(
             if k + 1 < shown.len() {
                 root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
             }
-            // The label (`R 14%`), or where it does not fit its key letters alone (`R`): every
-            // labelled segment says which answer it is, not by its colour alone; the table gives
-            // every figure. (A figure alone, `14%`, beside `R 30%` read as another kind of label.)
+            // The label (`R 14%`), smaller where it does not fit (about 8 pt on the page), else
+            // its key letters alone (`R`): every labelled segment says which answer it is, not by
+            // its colour alone; the table gives every figure. (A figure alone, `14%`, beside
+            // `R 30%` read as another kind of label.)
             let key = seg.text.split(' ').next().unwrap_or(&seg.text).to_string();
-            let shown = [seg.text.clone(), key].into_iter().find(|t| ex - sx >= text_width(t, SEGMENT_SIZE) + 8);
-            if let Some(t) = shown {
-                let style = (FONT_FAMILY, SEGMENT_SIZE).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
+            let shown = [(seg.text.clone(), SEGMENT_SIZE), (seg.text.clone(), SEGMENT_SMALL_SIZE), (key, SEGMENT_SIZE)]
+                .into_iter()
+                .find(|(t, size)| ex - sx >= text_width(t, *size) + 6);
+            if let Some((t, size)) = shown {
+                let style = (FONT_FAMILY, size).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
                 root.draw(&Text::new(t, ((sx + ex) / 2, by + BAR_H / 2), style))?;
             }
             at += seg.count;

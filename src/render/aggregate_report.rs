@@ -704,7 +704,7 @@ pub fn render(input: &AggregateInput<'_>, text: &TextModel) -> Result<RenderedRe
             };
             let order = if report.national { "in the order of the table" } else { "highest first" };
             // The first follows the chapter's heading, which stays with it.
-            let lead_in = if k == 0 { 45.0 } else { 0.0 };
+            let lead_in = if k == 0 { 20.0 } else { 0.0 };
             pending.push(Pending::Bars(chart, path, format!("{title}, every area, {order}, with all areas together"), alt, table, lead_in));
         }
     }

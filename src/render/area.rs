@@ -72,6 +72,8 @@ pub struct AreaReport {
     /// How many questions share the weakest figure exactly (1: it alone).
     pub weakest_joint: usize,
     pub strongest: Option<QuestionRow>,
+    /// How many questions share the strongest's printed figure (1: it alone).
+    pub strongest_joint: usize,
     pub charts: Vec<ChartRef>,
     /// Parts of the framework judged from fieldwork, with the inspectors' findings.
     pub judged: Vec<JudgedSectionView>,
@@ -306,9 +308,11 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     shown.sort_by(|a, b| a.area.exact.unwrap_or(0.0).total_cmp(&b.area.exact.unwrap_or(0.0)).then(a.id.cmp(&b.id)));
     let weakest = shown.first().map(|q| (*q).clone());
     let strongest = shown.last().map(|q| (*q).clone());
-    // Questions whose figure is exactly the weakest's (6 of 12 and 9 of 18): it is then the
-    // joint weakest, not the weakest.
-    let weakest_joint = weakest.as_ref().map_or(0, |w| shown.iter().filter(|q| q.area.exact == w.area.exact).count());
+    // Questions whose figure, as the report prints it, is the weakest's (6 of 12 and 9 of 18,
+    // or 54.9% and 55.2%, both 55%): it is then the joint weakest, not the weakest, as a reader
+    // of the tables sees. The same for the strongest.
+    let weakest_joint = weakest.as_ref().map_or(0, |w| shown.iter().filter(|q| q.area.pct == w.area.pct).count());
+    let strongest_joint = strongest.as_ref().map_or(0, |w| shown.iter().filter(|q| q.area.pct == w.area.pct).count());
 
     let doc = DocMeta {
         title: fw.title_for(&insp.area),
@@ -362,6 +366,7 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
             grids,
             weakest,
             weakest_joint,
+            strongest_joint,
             strongest,
             charts: Vec::new(),
             judged: fw
@@ -404,11 +409,6 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
     let mut chart_time = std::time::Duration::ZERO;
     if fw.era == Era::Headline {
         let rows: Vec<&ScoreRow> = report.headline.iter().chain(&report.criteria).collect();
-        // At most this many scores to a chart, so that a chart fits a page at a legible size.
-        const SCORES_PER_CHART: usize = 8;
-        // Parts of even size: 17 scores make charts of 6, 6 and 5, not 8, 8 and 1.
-        let per_part = rows.len().div_ceil(rows.len().div_ceil(SCORES_PER_CHART).max(1)).max(1);
-        let parts = rows.len().div_ceil(per_part).max(1);
         // The area's bars carry its name, or "This Probation Trust" when the name is long (the
         // caption names it): a long name beside every bar squeezed the plot.
         const SHORT_NAME: usize = 24;
@@ -436,47 +436,36 @@ pub fn render(input: &AreaInput<'_>, text: &TextModel) -> Result<RenderedReport,
                 })
                 .collect(),
         );
-        let all = rows.clone();
-        for (k, rows) in rows.chunks(per_part).enumerate() {
-            let chart = whole.part(k * per_part..k * per_part + rows.len());
-            // The comparison columns only where there is another area to compare with.
-            let width = if compared { 7 } else { 4 };
-            // The whole table after the last part: a part's table between two parts left each
-            // chart apart from its data and half a page empty.
-            let table_rows: &[&ScoreRow] = if k + 1 == parts { &all } else { &[] };
-            let table = DataTable {
-                // The area's column is headed as its bars are named: a long name over a column of
-                // percentages squeezed the scores' names to a word a line.
-                columns: ["Score", &own, "Cases", "95% interval", "All areas", "Lowest", "Highest"].iter().take(width).map(|c| c.to_string()).collect(),
-                rows: table_rows
-                    .iter()
-                    .map(|r| {
-                        let mut row = vec![
-                            r.title.clone(),
-                            r.area.text.clone(),
-                            super::words::thousands(r.area.cases),
-                            r.area.ci_text(),
-                            r.aggregate.text.clone(),
-                            r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
-                            r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
-                        ];
-                        row.truncate(width);
-                        row
-                    })
-                    .collect(),
-            };
-            let alt = text.line("alt-area-scores.j2", &serde_json::json!({ "area": &report.area, "rows": rows, "part": k + 1, "parts": parts }))?;
-            let path = if k == 0 { "/charts/scores.svg".to_string() } else { format!("/charts/scores-{}.svg", k + 1) };
-            let caption = format!(
-                "Scores of {}{}{}",
-                insp.area,
-                if compared { format!(" beside {}", report.set_label) } else { String::new() },
-                if parts > 1 { format!(" (part {} of {parts})", k + 1) } else { String::new() }
-            );
-            // The first follows the chapter's heading and its lead-in paragraph, which stay with it.
-            let lead_in = if k == 0 { 190.0 } else { 0.0 };
-            charts.extend(super::bar_figures_after(chart, &path, &caption, &alt, table, &mut chart_time, lead_in));
-        }
+        // One chart of every score, with its table: split into parts, each with its own rows,
+        // only where it is taller than a page holds (`bar_figures_after`), so that each part
+        // shares its page with its rows and one figure number runs through its parts.
+        // The comparison columns only where there is another area to compare with.
+        let width = if compared { 7 } else { 4 };
+        let table = DataTable {
+            // The area's column is headed as its bars are named: a long name over a column of
+            // percentages squeezed the scores' names to a word a line.
+            columns: ["Score", &own, "Cases", "95% interval", "All areas", "Lowest", "Highest"].iter().take(width).map(|c| c.to_string()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    let mut row = vec![
+                        r.title.clone(),
+                        r.area.text.clone(),
+                        super::words::thousands(r.area.cases),
+                        r.area.ci_text(),
+                        r.aggregate.text.clone(),
+                        r.lowest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
+                        r.highest.as_ref().map(|e| e.text.clone()).unwrap_or_default(),
+                    ];
+                    row.truncate(width);
+                    row
+                })
+                .collect(),
+        };
+        let alt = text.line("alt-area-scores.j2", &serde_json::json!({ "area": &report.area, "rows": rows, "part": 1, "parts": 1 }))?;
+        let caption = format!("Scores of {}{}", insp.area, if compared { format!(" beside {}", report.set_label) } else { String::new() });
+        // After the chapter's heading and its lead-in paragraph, which stay with it.
+        charts.extend(super::bar_figures_after(whole, "/charts/scores.svg", &caption, &alt, table, &mut chart_time, 190.0));
     }
     if let Some(sv) = &report.standards {
         let kqs: Vec<&QuestionRow> = sv.domains.iter().flat_map(|d| &d.standards).flat_map(|s| &s.key_questions).collect();

@@ -126,7 +126,11 @@ fn view(q: &Questionnaire, k: usize, text: &TextModel, chart_time: &mut std::tim
         responses_max,
         chart: ChartRef {
             path: path.clone(),
-            caption: format!("{}: share of the answers of {} to each question", q.title, q.respondents),
+            caption: if q.questions.len() == 1 {
+                format!("{}: share of the answers of {}", q.title, q.respondents)
+            } else {
+                format!("{}: share of the answers of {} to each question", q.title, q.respondents)
+            },
             alt,
             table,
             with_rows: false,

@@ -31,6 +31,9 @@ impl TextModel {
         env.add_filter("count", |n: u64| super::words::count(n));
         env.add_filter("lower_first", |s: String| super::words::lower_first(&s));
         env.add_filter("thousands", |n: u64| super::words::thousands(n));
+        // A numbered title's number (`2.1`), or nothing; and the title without it.
+        env.add_filter("title_number", |s: String| super::words::title_number(&s).map(|(n, _)| n.to_string()).unwrap_or_default());
+        env.add_filter("title_text", |s: String| super::words::title_number(&s).map_or(s.clone(), |(_, t)| t.to_string()));
         env.add_filter("capitalise", |s: String| {
             let mut c = s.chars();
             match c.next() {

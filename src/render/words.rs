@@ -114,6 +114,13 @@ pub fn upper_first(clause: &str) -> String {
     }
 }
 
+/// A numbered title's number and the rest (`2.1 Positive outcomes …` gives `2.1` and
+/// `Positive outcomes …`); `None` for a title without a number.
+pub fn title_number(title: &str) -> Option<(&str, &str)> {
+    let (first, rest) = title.split_once(' ')?;
+    (first.chars().all(|c| c.is_ascii_digit() || c == '.') && first.chars().any(|c| c.is_ascii_digit())).then_some((first, rest))
+}
+
 /// Names in running text: `A`, `A and B`, `A, B and C` (no serial comma, as the inspectorate
 /// writes).
 pub fn and_list(names: &[&str]) -> String {
@@ -127,6 +134,14 @@ pub fn and_list(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_numbered_title_is_told_from_its_number() {
+        assert_eq!(title_number("2.1 Positive outcomes are promoted"), Some(("2.1", "Positive outcomes are promoted")));
+        assert_eq!(title_number("6 Leadership, management"), Some(("6", "Leadership, management")));
+        assert_eq!(title_number("Risk of harm to others"), None);
+        assert_eq!(title_number("Offender's journey"), None);
+    }
 
     #[test]
     fn names_joined_as_in_running_text() {

@@ -617,8 +617,6 @@ fn youth_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The share of Yes among the relevant answers of every question, in per cent.
-
 /// Quality & Impact, 2016–17: six illustrative areas, each with NPS and CRC cases inspected
 /// together. Each area has a level of quality and a level of impact; every line of enquiry
 /// varies around its area's level.
@@ -764,9 +762,9 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
         };
         let mut narr = narrative::headline(fw, &area, &relevant, &yes, &mut rng);
         let focus = if violent_focus {
-            "As in all of the first six inspections of this programme, the cases were those of offenders who had committed violent offences."
+            "This inspection was one of the programme’s first six, which looked at the cases of offenders who had committed violent offences."
         } else {
-            "The cases covered a range of offences; as in all inspections from October 2013, we gave particular attention to the work to protect children."
+            "The cases covered a range of offences; as in every inspection of the programme from October 2013, we gave particular attention to the work to protect children."
         };
         narr.context.push(focus.to_string());
         // Victims' questionnaires and sentencers' views, a little better where the work is.

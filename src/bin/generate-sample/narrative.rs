@@ -35,10 +35,13 @@ fn pick(rng: &mut Rng, from: &[&str], n: usize) -> Vec<String> {
 /// The area's findings an inspector would write up as strengths or areas for improvement: each
 /// question with a statement and at least ten relevant cases, with its share of Yes answers.
 fn findings(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> Vec<(String, f64)> {
+    // A statement several questions share (youth court and out-of-court work) does not say
+    // which work it is of: it is left to the standards' own lists, under their headings.
+    let shared = |q: &inspection_reports::framework::QuestionSpec| fw.questions.iter().filter(|o| o.statement_text() == q.statement_text()).count() > 1;
     fw.questions
         .iter()
         .zip(relevant.iter().zip(yes))
-        .filter(|(_, (r, _))| **r >= 10)
+        .filter(|(q, (r, _))| **r >= 10 && !shared(q))
         .filter_map(|(q, (r, y))| Some((upper_first(&q.statement_before_figure()?), 100.0 * f64::from(*y) / f64::from(*r))))
         .collect()
 }
@@ -47,6 +50,7 @@ fn findings(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> Vec<(String, f
 /// "in most cases".
 fn praise(p: f64) -> &'static str {
     match p {
+        p if p >= 100.0 => "in all cases",
         p if p >= 95.0 => "in almost all cases",
         p if p >= 85.0 => "in the great majority of cases",
         _ => "in most cases",
@@ -212,7 +216,13 @@ pub fn headline(fw: &FrameworkSpec, area: &Area, relevant: &[u32], yes: &[u32], 
         recommendations: pick(rng, &r, 3),
         context: vec![
             format!("{} is part of the {} region.", area.provider, area.region),
-            format!("The cases inspected were those of {people} sentenced in the year before the inspection, selected to represent the caseload."),
+            // Youth work under the 2018 standards includes out-of-court disposals, which are
+            // not sentences.
+            if fw.standards.iter().any(|s| s.title == "Joint working") || fw.id.starts_with("youth") {
+                format!("The cases inspected were those of {people} sentenced or given an out-of-court disposal in the year before the inspection, selected to represent the caseload.")
+            } else {
+                format!("The cases inspected were those of {people} sentenced in the year before the inspection, selected to represent the caseload.")
+            },
         ],
         ..Narr::default()
     }
