@@ -461,6 +461,48 @@ fn draw_stacked(
         root.draw(&Text::new(label, (gx, axis_y + 4), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
 
+    // A segment's label: its text (`R 14%`), smaller (about 8 pt on the page), or its key
+    // letters alone (`R`). One answer is labelled alike in every bar where its segment has room
+    // for a label at all: the first of these that fits all of them (`N 14%` in one bar beside `N`
+    // in the next read as two kinds of label). Every labelled segment says which answer it is,
+    // not by its colour alone; the table gives every figure.
+    let key_of = |t: &str| t.split(' ').next().unwrap_or(t).to_string();
+    let candidates = |seg: &Segment| [(seg.text.clone(), SEGMENT_SIZE), (seg.text.clone(), SEGMENT_SMALL_SIZE), (key_of(&seg.text), SEGMENT_SIZE)];
+    let widths_of = |row: &StackedRow| -> Vec<i32> {
+        let total = row.segments.iter().map(|s| s.count).sum::<u64>().max(1) as f64;
+        let pos = |v: u64| if chart.percent { x(100.0 * v as f64 / total) } else { x(v as f64) };
+        let mut at = 0u64;
+        row.segments
+            .iter()
+            .map(|s| {
+                let w = pos(at + s.count) - pos(at);
+                at += s.count;
+                w
+            })
+            .collect()
+    };
+    let answers = chart.rows.iter().map(|r| r.segments.len()).max().unwrap_or(0);
+    let style: Vec<usize> = (0..answers)
+        .map(|j| {
+            let room: Vec<(i32, &Segment)> = chart
+                .rows
+                .iter()
+                .filter_map(|r| Some((*widths_of(r).get(j)?, r.segments.get(j)?)))
+                .filter(|(w, seg)| seg.count > 0 && *w >= text_width(&key_of(&seg.text), SEGMENT_SIZE) + 6)
+                .collect();
+            (0..3)
+                .find(|k| {
+                    room.iter().all(|(w, seg)| {
+                        *w >= {
+                            let (t, size) = &candidates(seg)[*k];
+                            text_width(t, *size) + 6
+                        }
+                    })
+                })
+                .unwrap_or(2)
+        })
+        .collect();
+
     let mut y = TOP;
     for ((row, lines), h) in chart.rows.iter().zip(wrapped).zip(heights) {
         let label_top = y + (h - lines.len() as i32 * 22) / 2;
@@ -474,6 +516,7 @@ fn draw_stacked(
         let total = row.segments.iter().map(|s| s.count).sum::<u64>().max(1) as f64;
         let pos = |v: u64| if chart.percent { x(100.0 * v as f64 / total) } else { x(v as f64) };
         for (k, seg) in shown.iter().enumerate() {
+            let j = row.segments.iter().position(|s| std::ptr::eq(s, *seg)).unwrap_or(0);
             let (sx, ex) = (pos(at), pos(at + seg.count));
             root.draw(&Rectangle::new([(sx, by), (ex, by + BAR_H)], colour(&seg.fill).filled()))?;
             // An outline, so that a pale segment is seen as a segment, not as no bar.
@@ -483,15 +526,9 @@ fn draw_stacked(
             if k + 1 < shown.len() {
                 root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
             }
-            // The label (`R 14%`), smaller where it does not fit (about 8 pt on the page), else
-            // its key letters alone (`R`): every labelled segment says which answer it is, not by
-            // its colour alone; the table gives every figure. (A figure alone, `14%`, beside
-            // `R 30%` read as another kind of label.)
-            let key = seg.text.split(' ').next().unwrap_or(&seg.text).to_string();
-            let shown = [(seg.text.clone(), SEGMENT_SIZE), (seg.text.clone(), SEGMENT_SMALL_SIZE), (key, SEGMENT_SIZE)]
-                .into_iter()
-                .find(|(t, size)| ex - sx >= text_width(t, *size) + 6);
-            if let Some((t, size)) = shown {
+            // Its answer's label (see `style`), where the segment has room for it.
+            let (t, size) = candidates(seg)[style.get(j).copied().unwrap_or(2)].clone();
+            if ex - sx >= text_width(&t, size) + 6 {
                 let style = (FONT_FAMILY, size).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
                 root.draw(&Text::new(t, ((sx + ex) / 2, by + BAR_H / 2), style))?;
             }

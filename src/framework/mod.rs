@@ -326,10 +326,11 @@ impl QuestionSpec {
     }
 
     /// The statement as it comes before its figure ("… in 69% of relevant cases"): one with a
-    /// clause of its own (a comma, "where", "when", "including" in it) gets a comma, so that the
-    /// figure does not read as part of the clause ("… including through MAPPA where relevant, in
-    /// 69% of relevant cases"). A statement reproducing a published finding (`finding`) is used
-    /// as the report wrote it.
+    /// clause of its own (a comma, "where", "when", "including", "e.g." in it) gets a comma, so
+    /// that the figure does not read as part of the clause ("… including through MAPPA where
+    /// relevant, in 69% of relevant cases"). A statement reproducing a published finding
+    /// (`finding`) keeps the report's words, and takes the comma only after a clause of its own
+    /// that a comma opened ("… with the individual, and motivating, in 85% of cases").
     pub fn statement_before_figure(&self) -> Option<String> {
         let s = self.statement_text()?;
         // A comma that opens a clause ("…, actively involving …", "…, including …"), not one of
@@ -342,8 +343,8 @@ impl QuestionSpec {
                 && w[0].ends_with(',')
                 && (next.ends_with("ing") || next.ends_with("ly") || ["with", "where", "when", "which", "such", "and", "or"].contains(&next.as_str()))
         });
-        let clause = clause_comma || [" where ", " when ", " including ", " such as "].iter().any(|w| s.contains(w));
-        Some(if self.finding.is_none() && clause { format!("{s},") } else { s })
+        let clause = clause_comma || [" where ", " when ", " including ", " such as ", " e.g. "].iter().any(|w| s.contains(w));
+        Some(if clause && (self.finding.is_none() || clause_comma) { format!("{s},") } else { s })
     }
 }
 
@@ -571,5 +572,27 @@ mod tests {
         assert_eq!(list.statement_before_figure().as_deref(), Some("Education, training or employment was supported"), "a comma of a list opens no clause");
         let abbreviated = question("Plans are shared with relevant agencies, e.g. through MAPPA.", None);
         assert_eq!(abbreviated.statement_text().as_deref(), Some("Plans are shared with relevant agencies, e.g. through MAPPA"));
+        assert_eq!(
+            abbreviated.statement_before_figure().as_deref(),
+            Some("Plans are shared with relevant agencies, e.g. through MAPPA,"),
+            "an example is a clause"
+        );
+        // A published finding keeps its words, and a comma after a clause a comma opened.
+        let mut published = question(
+            "Was the offender manager committed and motivating?",
+            Some("The offender manager was committed to their work with the individual, and motivating"),
+        );
+        published.finding = Some("committed".into());
+        assert_eq!(
+            published.statement_before_figure().as_deref(),
+            Some("The offender manager was committed to their work with the individual, and motivating,")
+        );
+        let mut where_only = question("Were managers involved where required?", Some("Managers were involved where required"));
+        where_only.finding = Some("involved".into());
+        assert_eq!(
+            where_only.statement_before_figure().as_deref(),
+            Some("Managers were involved where required"),
+            "a published finding without a comma is kept as written"
+        );
     }
 }

@@ -140,11 +140,14 @@ fn adult_2018_aggregate_compares_nps_and_crc_key_question_by_key_question_as_cou
     // A long name wraps in its cell, and the laid-out text of a PDF gives the row's figures
     // on the line of the name's first part: a row is the name's words in order, figures allowed between
     // them, and its first three figures.
-    // In parts, each with its rows ("Data for figure 2 (part 1 of 3):"): the rows of each part,
-    // up to the next part's chart (whose labels are text too).
+    // In parts, each on a page with its rows ("Data for figure 2 (part 1 of 3):"): the rows
+    // after the label on each page (the chart above it has text labels too).
     assert!(text.contains("Data for figure 2"), "the data of the key questions chart");
-    let table: String =
-        text.split("Data for figure 2").skip(1).map(|part| part.split("Figure 2, continued").next().unwrap_or(part)).collect::<Vec<_>>().join(" ");
+    let table: String = pdf_text(&out.path().join("aggregate/adult-2018-19.pdf"))
+        .split('\u{c}')
+        .filter_map(|page| page.split_once("Data for figure 2").map(|(_, rows)| squash(rows)))
+        .collect::<Vec<_>>()
+        .join(" ");
     let words: Vec<&str> = table.split(' ').collect();
     let is_figure = |w: &str| w.ends_with('%') || w == "–";
     let row_figures = |name: &str| -> Option<Vec<String>> {
