@@ -462,9 +462,9 @@ fn draw_stacked(
     }
 
     // A segment's label: its text (`R 14%`), smaller (about 8 pt on the page), or its key
-    // letters alone (`R`). One answer is labelled alike in every bar where its segment has room
-    // for a label at all: the first of these that fits all of them (`N 14%` in one bar beside `N`
-    // in the next read as two kinds of label). Every labelled segment says which answer it is,
+    // letters alone (`R`). One answer is labelled alike in every bar where its segment is 15%
+    // of the bar or more: the first of these that fits all of them (`N 24%` in one bar beside
+    // `N` in the next read as two kinds of label). Every labelled segment says which answer it is,
     // not by its colour alone; the table gives every figure.
     let key_of = |t: &str| t.split(' ').next().unwrap_or(t).to_string();
     let candidates = |seg: &Segment| [(seg.text.clone(), SEGMENT_SIZE), (seg.text.clone(), SEGMENT_SMALL_SIZE), (key_of(&seg.text), SEGMENT_SIZE)];
@@ -484,10 +484,16 @@ fn draw_stacked(
     let answers = chart.rows.iter().map(|r| r.segments.len()).max().unwrap_or(0);
     let style: Vec<usize> = (0..answers)
         .map(|j| {
+            // The answer's segments of 15% of their bar or more decide; a narrower one takes the
+            // same label where it fits, else the smaller, else its key letters.
             let room: Vec<(i32, &Segment)> = chart
                 .rows
                 .iter()
-                .filter_map(|r| Some((*widths_of(r).get(j)?, r.segments.get(j)?)))
+                .filter_map(|r| {
+                    let total = r.segments.iter().map(|s| s.count).sum::<u64>().max(1);
+                    let seg = r.segments.get(j)?;
+                    (100 * seg.count >= 15 * total).then_some((*widths_of(r).get(j)?, seg))
+                })
                 .filter(|(w, seg)| seg.count > 0 && *w >= text_width(&key_of(&seg.text), SEGMENT_SIZE) + 6)
                 .collect();
             (0..3)
@@ -526,9 +532,10 @@ fn draw_stacked(
             if k + 1 < shown.len() {
                 root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
             }
-            // Its answer's label (see `style`), where the segment has room for it.
-            let (t, size) = candidates(seg)[style.get(j).copied().unwrap_or(2)].clone();
-            if ex - sx >= text_width(&t, size) + 6 {
+            // Its answer's label (see `style`), else its key letters, where the segment has room.
+            let chosen = style.get(j).copied().unwrap_or(2);
+            let (t, size) = candidates(seg)[chosen..].iter().cloned().find(|(t, size)| ex - sx >= text_width(t, *size) + 6).unwrap_or_default();
+            if !t.is_empty() {
                 let style = (FONT_FAMILY, size).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
                 root.draw(&Text::new(t, ((sx + ex) / 2, by + BAR_H / 2), style))?;
             }

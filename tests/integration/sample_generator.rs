@@ -90,7 +90,13 @@ fn narratives_agree_with_the_figures_and_the_method() {
             }
             for (list, strength) in lists.iter().flat_map(|n| [(&n["strengths"], true), (&n["areas_for_improvement"], false)]) {
                 for bullet in list.as_sequence().into_iter().flatten().filter_map(|b| b.as_str()) {
-                    let lower = bullet.to_lowercase();
+                    // A statement shared by court and out-of-court work names its domain first
+                    // ("In court disposals, implementation and delivery …").
+                    let whole = bullet.to_lowercase();
+                    let lower = match whole.strip_prefix("in ").and_then(|rest| rest.split_once(", ")) {
+                        Some((_, statement)) if whole.starts_with("in court") || whole.starts_with("in out-of-court") => statement.to_string(),
+                        _ => whole.clone(),
+                    };
                     // Several questions may share a statement (youth court and out-of-court work):
                     // the bullet states one of them.
                     let shares: Vec<(f64, u32)> = fw["questions"]

@@ -784,6 +784,14 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             }
             counts
         };
+        // Sentencers' view of pre-sentence reports follows the area's own finding on them (the
+        // report's strengths may say the reports assisted the court).
+        let psr = fw
+            .questions
+            .iter()
+            .position(|q| q.id == "a1_01")
+            .filter(|k| relevant[*k] > 0)
+            .map_or(*level, |k| 100.0 * f64::from(yes[k]) / f64::from(relevant[k]));
         let victims = rng.range(8, 20);
         let victim_questions = [
             "Did the victim liaison officer explain the victim contact scheme clearly?",
@@ -808,9 +816,26 @@ fn iaow_sample(fw: &FrameworkSpec, data: &Path) -> Result<(), String> {
             (
                 "Sentencers’ views".into(),
                 "sentencers".into(),
-                format!("We met {sentencers} magistrates and judges who sit in the courts the trust serves, and asked each the same questions."),
+                format!("We met {sentencers} magistrates and judges who sit in the courts the Trust serves, and asked each the same questions."),
                 answers,
-                sentencer_questions.iter().map(|q| (q.to_string(), answered(&mut rng, sentencers), Vec::new())).collect(),
+                sentencer_questions
+                    .iter()
+                    .enumerate()
+                    .map(|(k, q)| {
+                        let counts = answered(&mut rng, sentencers);
+                        // Their view of pre-sentence reports is the area's own finding on them,
+                        // in proportion (12 answers drawn at random had said half were no help
+                        // where the cases said three-quarters helped).
+                        let counts = if k == 0 {
+                            let good = (psr / 100.0 * f64::from(sentencers)).round() as u32;
+                            let definitely = (f64::from(good) * 0.6).round() as u32;
+                            vec![definitely, good - definitely, sentencers - good]
+                        } else {
+                            counts
+                        };
+                        (q.to_string(), counts, Vec::new())
+                    })
+                    .collect(),
             ),
         ];
         write::inspection(fw, &dir, &area, &cases, &relevant, &yes, &HashMap::new(), &params, &mut rng, &narr)?;

@@ -2,7 +2,7 @@
 
 use inspection_reports::framework::{FrameworkSpec, StandardSpec};
 
-use inspection_reports::render::words::{proportion_words, upper_first};
+use inspection_reports::render::words::{lower_first, proportion_words, upper_first};
 
 use crate::rng::Rng;
 use crate::write::Area;
@@ -35,14 +35,23 @@ fn pick(rng: &mut Rng, from: &[&str], n: usize) -> Vec<String> {
 /// The area's findings an inspector would write up as strengths or areas for improvement: each
 /// question with a statement and at least ten relevant cases, with its share of Yes answers.
 fn findings(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> Vec<(String, f64)> {
-    // A statement several questions share (youth court and out-of-court work) does not say
-    // which work it is of: it is left to the standards' own lists, under their headings.
+    // A statement several questions share (youth court and out-of-court work) says which work
+    // it is of by its domain ("In court disposals, implementation and delivery …"); without a
+    // domain to name, it is left to the standards' own lists, under their headings.
     let shared = |q: &inspection_reports::framework::QuestionSpec| fw.questions.iter().filter(|o| o.statement_text() == q.statement_text()).count() > 1;
+    let domain = |q: &inspection_reports::framework::QuestionSpec| {
+        let standard = fw.standards.iter().find(|s| s.key_questions.contains(&q.id))?;
+        fw.domains.iter().find(|d| d.id == standard.domain).map(|d| d.title.to_lowercase())
+    };
     fw.questions
         .iter()
         .zip(relevant.iter().zip(yes))
-        .filter(|(q, (r, _))| **r >= 10 && !shared(q))
-        .filter_map(|(q, (r, y))| Some((upper_first(&q.statement_before_figure()?), 100.0 * f64::from(*y) / f64::from(*r))))
+        .filter(|(_, (r, _))| **r >= 10)
+        .filter_map(|(q, (r, y))| {
+            let statement = q.statement_before_figure()?;
+            let stated = if shared(q) { format!("In {}, {}", domain(q)?, lower_first(&statement)) } else { upper_first(&statement) };
+            Some((stated, 100.0 * f64::from(*y) / f64::from(*r)))
+        })
         .collect()
 }
 
