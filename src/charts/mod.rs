@@ -534,7 +534,7 @@ fn draw_stacked(
             }
             // Its answer's label (see `style`), else its key letters, where the segment has room.
             let chosen = style.get(j).copied().unwrap_or(2);
-            let (t, size) = candidates(seg)[chosen..].iter().cloned().find(|(t, size)| ex - sx >= text_width(t, *size) + 6).unwrap_or_default();
+            let (t, size) = candidates(seg)[chosen..].iter().find(|&(t, size)| ex - sx >= text_width(t, *size) + 6).cloned().unwrap_or_default();
             if !t.is_empty() {
                 let style = (FONT_FAMILY, size).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
                 root.draw(&Text::new(t, ((sx + ex) / 2, by + BAR_H / 2), style))?;
