@@ -112,8 +112,6 @@ const LABEL_SIZE: i32 = 24;
 const TICK_SIZE: i32 = 24;
 /// Text inside a stacked bar's segment and a key's swatch.
 const SEGMENT_SIZE: i32 = 24;
-/// A segment's label where it does not fit at `SEGMENT_SIZE` (about 8 pt on the page).
-const SEGMENT_SMALL_SIZE: i32 = 19;
 
 /// The width of `text` at `size` px in Open Sans, estimated from the widths of its characters
 /// (generous: a label must never be clipped).
@@ -461,13 +459,14 @@ fn draw_stacked(
         root.draw(&Text::new(label, (gx, axis_y + 4), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top))))?;
     }
 
-    // A segment's label: its text (`R 14%`), smaller (about 8 pt on the page), or its key
-    // letters alone (`R`). One answer is labelled alike in every bar where its segment is 15%
-    // of the bar or more: the first of these that fits all of them (`N 24%` in one bar beside
-    // `N` in the next read as two kinds of label). Every labelled segment says which answer it is,
-    // not by its colour alone; the table gives every figure.
+    // A segment's label: its text (`R 14%`) or its key letters alone (`R`), at one size (a
+    // smaller size fell under 7 pt in wide charts). One answer is labelled alike in every bar
+    // where its segment has room for its key letters: with its figure where every one of them
+    // has room for it, else with its key letters (`N 14%` in one bar beside `N` in the next read
+    // as two kinds of label). Every labelled segment says which answer it is, not by its colour
+    // alone; the table gives every figure.
     let key_of = |t: &str| t.split(' ').next().unwrap_or(t).to_string();
-    let candidates = |seg: &Segment| [(seg.text.clone(), SEGMENT_SIZE), (seg.text.clone(), SEGMENT_SMALL_SIZE), (key_of(&seg.text), SEGMENT_SIZE)];
+    let candidates = |seg: &Segment| [(seg.text.clone(), SEGMENT_SIZE), (key_of(&seg.text), SEGMENT_SIZE)];
     let widths_of = |row: &StackedRow| -> Vec<i32> {
         let total = row.segments.iter().map(|s| s.count).sum::<u64>().max(1) as f64;
         let pos = |v: u64| if chart.percent { x(100.0 * v as f64 / total) } else { x(v as f64) };
@@ -484,19 +483,13 @@ fn draw_stacked(
     let answers = chart.rows.iter().map(|r| r.segments.len()).max().unwrap_or(0);
     let style: Vec<usize> = (0..answers)
         .map(|j| {
-            // The answer's segments of 15% of their bar or more decide; a narrower one takes the
-            // same label where it fits, else the smaller, else its key letters.
             let room: Vec<(i32, &Segment)> = chart
                 .rows
                 .iter()
-                .filter_map(|r| {
-                    let total = r.segments.iter().map(|s| s.count).sum::<u64>().max(1);
-                    let seg = r.segments.get(j)?;
-                    (100 * seg.count >= 15 * total).then_some((*widths_of(r).get(j)?, seg))
-                })
+                .filter_map(|r| Some((*widths_of(r).get(j)?, r.segments.get(j)?)))
                 .filter(|(w, seg)| seg.count > 0 && *w >= text_width(&key_of(&seg.text), SEGMENT_SIZE) + 6)
                 .collect();
-            (0..3)
+            (0..2)
                 .find(|k| {
                     room.iter().all(|(w, seg)| {
                         *w >= {
@@ -505,7 +498,7 @@ fn draw_stacked(
                         }
                     })
                 })
-                .unwrap_or(2)
+                .unwrap_or(1)
         })
         .collect();
 
@@ -532,8 +525,8 @@ fn draw_stacked(
             if k + 1 < shown.len() {
                 root.draw(&PathElement::new(vec![(ex, by), (ex, by + BAR_H)], WHITE.stroke_width(2)))?;
             }
-            // Its answer's label (see `style`), else its key letters, where the segment has room.
-            let chosen = style.get(j).copied().unwrap_or(2);
+            // Its answer's label (see `style`), where the segment has room for it.
+            let chosen = style.get(j).copied().unwrap_or(1);
             let (t, size) = candidates(seg)[chosen..].iter().find(|&(t, size)| ex - sx >= text_width(t, *size) + 6).cloned().unwrap_or_default();
             if !t.is_empty() {
                 let style = (FONT_FAMILY, size).into_font().color(&colour(&seg.text_colour)).pos(Pos::new(HPos::Center, VPos::Center));
