@@ -312,7 +312,6 @@ pub struct ChartRef {
     pub table: DataTable,
     /// A part of a chart in parts sized to share a page with its own rows of the table: the
     /// two are kept together.
-    #[serde(default)]
     pub with_rows: bool,
 }
 

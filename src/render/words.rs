@@ -14,6 +14,12 @@ const LANDMARKS: [(f64, &str); 10] = [
     (90.0, "nine in ten"),
 ];
 
+/// The fraction named above `percent` ("half" for 41, "two-thirds" for 64), if any: for
+/// phrases such as "fewer than half".
+pub fn fraction_above(percent: f64) -> Option<&'static str> {
+    LANDMARKS.iter().find(|(l, _)| *l > percent).map(|(_, name)| *name)
+}
+
 /// A proportion in words for summaries: the fraction it equals once rounded as the report
 /// prints it (`50` "half", `67` "two-thirds"), else "just under" or "just over" a fraction
 /// within two points, else "over" the fraction below it or "fewer than" the one above, whichever
@@ -141,6 +147,14 @@ mod tests {
         assert_eq!(title_number("6 Leadership, management"), Some(("6", "Leadership, management")));
         assert_eq!(title_number("Risk of harm to others"), None);
         assert_eq!(title_number("Offender's journey"), None);
+    }
+
+    #[test]
+    fn the_fraction_above_a_share() {
+        assert_eq!(fraction_above(41.0), Some("half"));
+        assert_eq!(fraction_above(64.0), Some("two-thirds"));
+        assert_eq!(fraction_above(50.0), Some("three-fifths"));
+        assert_eq!(fraction_above(95.0), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use inspection_reports::framework::{FrameworkSpec, StandardSpec};
 
-use inspection_reports::render::words::{lower_first, proportion_words, upper_first};
+use inspection_reports::render::words::{fraction_above, lower_first, proportion_words, upper_first};
 
 use crate::rng::Rng;
 use crate::write::Area;
@@ -78,8 +78,8 @@ fn findings_by_id(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> std::col
 
 /// What inspectors found from fieldwork on a standard judged without cases, on its own subject
 /// (leadership, staff, services and partnerships, information and facilities), as its rating
-/// says. What is said of caseloads follows the rating of staffing.
-fn judged_bullets(title: &str, good: bool, staffed: bool) -> (Vec<String>, Vec<String>) {
+/// says (what is said of caseloads follows the rating of staffing).
+fn judged_bullets(title: &str, good: bool) -> (Vec<String>, Vec<String>) {
     let t = title.to_lowercase();
     let (strength, improvement) = if t.contains("leadership") {
         if good {
@@ -90,8 +90,6 @@ fn judged_bullets(title: &str, good: bool, staffed: bool) -> (Vec<String>, Vec<S
     } else if t.contains("staff") {
         if good {
             ("Practitioners had the time and support to do the work well.", "Not every practitioner had had the training they needed.")
-        } else if staffed {
-            ("Staff were committed to the people they supervised.", "Not every practitioner had had the training they needed.")
         } else {
             ("Staff were committed to the people they supervised.", "Caseloads were too high for practitioners to do the work well.")
         }
@@ -146,16 +144,6 @@ fn bullets(fw: &FrameworkSpec, relevant: &[u32], yes: &[u32]) -> (Vec<String>, V
 /// (41%: "over a third" reads as praise, "little more than a third" is wrong), "in only
 /// three-fifths of the cases", "in little more than half of the cases" (53%).
 fn shortfall(p: f64) -> String {
-    const LANDMARKS: [(f64, &str); 8] = [
-        (10.0, "one in ten"),
-        (20.0, "a fifth"),
-        (25.0, "a quarter"),
-        (100.0 / 3.0, "a third"),
-        (50.0, "half"),
-        (60.0, "three-fifths"),
-        (200.0 / 3.0, "two-thirds"),
-        (75.0, "three-quarters"),
-    ];
     let words = proportion_words(p);
     if words.starts_with("fewer than") || words == "none" || words == "very few" {
         format!("in {words} of the cases")
@@ -163,7 +151,7 @@ fn shortfall(p: f64) -> String {
         "in little more than half of the cases".into()
     } else if words.starts_with("over ") {
         // Named by the fraction above it.
-        let above = LANDMARKS.iter().find(|(l, _)| *l > p).map_or("three-quarters", |(_, n)| n);
+        let above = fraction_above(p).unwrap_or("three-quarters");
         format!("in fewer than {above} of the cases")
     } else {
         format!("in only {words} of the cases")
@@ -247,10 +235,6 @@ pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], l
     // The provider of a 2018 area is the NPS or a CRC, not the area itself.
     n.context[0] = format!("{} is part of the {} region.", area.name, area.region);
     let engaging = format!("Work was well focused on engaging the {}.", fw.person);
-    // What is said of caseloads follows the rating of staffing (the standard titled "Staff"):
-    // one report does not say practitioners had the time under one standard and too high
-    // caseloads under the next.
-    let staffed = standards.iter().zip(letters).find(|(s, _)| s.title == "Staff").is_none_or(|(_, l)| matches!(l, 'O' | 'G'));
     let findings = findings_by_id(fw, relevant, yes);
     for (s, l) in standards.iter().zip(letters) {
         let good_rating = matches!(l, 'O' | 'G');
@@ -276,7 +260,7 @@ pub fn standards(fw: &FrameworkSpec, area: &Area, standards: &[&StandardSpec], l
         let _ = (pick(rng, &good, 2.min(good.len())), pick(rng, &bad, 2.min(bad.len())));
         let (strengths, improvements) = if s.key_questions.is_empty() {
             // Judged from fieldwork: on the standard's own subject, as its rating says.
-            judged_bullets(&s.title, good_rating, staffed)
+            judged_bullets(&s.title, good_rating)
         } else {
             // Rated from cases: its key questions' findings, the best and the weakest.
             let mut found: Vec<(String, f64)> = s.key_questions.iter().filter_map(|q| findings.get(q.as_str()).cloned()).collect();
